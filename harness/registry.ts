@@ -1,0 +1,66 @@
+/**
+ * Typed registries keyed by name, in the manner of tfjs-core's kernel registry: registering a name twice
+ * throws, looking up an unknown name lists the known ones. Experiment kinds register themselves here, so
+ * adding a claim of a new kind never edits the harness core.
+ */
+import type { ExperimentOutput, Params, Tier } from './types';
+import type { Rng } from './rng';
+
+export class Registry<T extends { name: string }> {
+  private readonly entries = new Map<string, T>();
+
+  constructor(private readonly what: string) {}
+
+  register(entry: T): void {
+    if (this.entries.has(entry.name)) {
+      throw new Error(`${this.what} '${entry.name}' is already registered`);
+    }
+    this.entries.set(entry.name, entry);
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  get(name: string): T {
+    const entry = this.entries.get(name);
+    if (!entry) {
+      throw new Error(`unknown ${this.what} '${name}'; known: ${this.names().join(', ') || '(none)'}`);
+    }
+    return entry;
+  }
+
+  names(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+}
+
+/** What an experiment may use while it runs. */
+export interface ExperimentContext {
+  tier: Tier;
+  seed: number;
+  /** Seeded generator for this claim; the only source of randomness an experiment may use. */
+  rng: Rng;
+  /** Reports progress, e.g. `progress(37, 201)`. */
+  progress(done: number, total: number): void;
+}
+
+/** A JSON Schema object (kept loose: ajv checks it when it is compiled). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface ExperimentKind<P = Params> {
+  name: string;
+  description: string;
+  /** JSON Schema for the merged parameters; must set `additionalProperties: false` at every level. */
+  paramsSchema: JsonSchema;
+  /** Names of the metrics this kind can produce, for validating expectations. */
+  metrics(params: P): string[];
+  /** Extra checks beyond the schema; returns problems as `{ path, message }`. */
+  check?(params: P): { path: string; message: string }[];
+  run(params: P, ctx: ExperimentContext): Promise<ExperimentOutput> | ExperimentOutput;
+}
+
+// eslint-style `any`-free widening: kinds are stored with their params erased.
+export type AnyExperimentKind = ExperimentKind<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const experimentKinds = new Registry<AnyExperimentKind>('experiment kind');

@@ -1,0 +1,201 @@
+/**
+ * The data shapes every part of claimbench agrees on: claim specs (what `claims/` holds), experiment
+ * outputs, scored results and run manifests (what `reports/runs/` holds). JSON Schemas for specs and
+ * results live in `schema.ts` and must stay in step with these types.
+ */
+
+export const TIERS = ['quick', 'full', 'paper'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type Params = Record<string, JsonValue>;
+
+/** Where a claim comes from. */
+export interface PaperRef {
+  /** Short key shared by every claim of one paper, e.g. `l0l1`; also the folder under `claims/`. */
+  key: string;
+  /** Full citation, as it would appear in a bibliography. */
+  citation: string;
+  /** Section (or chapter / appendix) that states the claim. */
+  section: string;
+  /** Figure or table that shows it, if any. */
+  figure?: string;
+}
+
+/** A tier either overrides some experiment parameters or says why it cannot run. */
+export type TierSpec = { params?: Params; note?: string } | { unavailable: string };
+
+export type Comparator = 'between' | 'atLeast' | 'atMost' | 'approximately';
+
+/** The paper's own number (or words) for a metric, printed beside ours. */
+export interface PaperValue {
+  value?: number;
+  text?: string;
+}
+
+export interface Expectation {
+  id: string;
+  /** Name of a metric the experiment kind produces. */
+  metric: string;
+  comparator: Comparator;
+  /** `between`: min ≤ x ≤ max; `atLeast`: x ≥ min; `atMost`: x ≤ max. */
+  min?: number;
+  max?: number;
+  /** `approximately`: |x − value| ≤ tolerance (absolute, or relative to |value|). */
+  value?: number;
+  tolerance?: { absolute: number } | { relative: number };
+  paper?: PaperValue;
+  /** Why this comparator and tolerance: the scientific reason, in words. */
+  rationale: string;
+}
+
+/** Something measured and shown but not scored. */
+export interface Observation {
+  id: string;
+  metric: string;
+  description: string;
+  paper?: PaperValue;
+}
+
+export interface ClaimSpec {
+  $schema?: string;
+  id: string;
+  title: string;
+  paper: PaperRef;
+  /** The claim in the paper's terms (markdown). */
+  statement: string;
+  /** How we resolved what the paper leaves open, and other choices a reader must know (markdown). */
+  resolutions?: string;
+  precision: 'float64' | 'float32';
+  experiment: { kind: string; params: Params };
+  tiers: Record<Tier, TierSpec>;
+  expectations: Expectation[];
+  observations?: Observation[];
+  /** Expectation id summarised on the index page; defaults to the first expectation. */
+  keyExpectation?: string;
+}
+
+/** A claim spec together with the file it was read from. */
+export interface LoadedClaim {
+  spec: ClaimSpec;
+  file: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Experiment outputs
+
+export type ObservationValue = string | number | boolean;
+
+/** A declarative plot: experiments describe data, the report renders it (as inline SVG). */
+export interface PlotSpec {
+  id: string;
+  title: string;
+  caption?: string;
+  x: AxisSpec;
+  y: AxisSpec;
+  series: PlotSeries[];
+}
+
+export interface AxisSpec {
+  label: string;
+  scale?: 'linear' | 'log';
+}
+
+export interface PlotSeries {
+  name: string;
+  /** `points`: a scatter; `line`: a polyline in the given order. */
+  mark: 'points' | 'line';
+  x: number[];
+  y: number[];
+  /** Series sharing a group share a colour and one legend entry (e.g. hundreds of traces by class). */
+  group?: string;
+}
+
+export interface ExperimentOutput {
+  /** Scalar results; expectations and observations refer to these by name. */
+  metrics: Record<string, number>;
+  /** Non-numeric results (classes, labels) shown as observations. */
+  observations?: Record<string, ObservationValue>;
+  /** Raw data from which every metric can be recomputed independently. */
+  evidence: Record<string, JsonValue>;
+  plots?: PlotSpec[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scored results and runs
+
+export type Verdict = 'reproduced' | 'not reproduced' | 'error' | 'not run at this tier';
+
+export interface ScoredExpectation {
+  id: string;
+  metric: string;
+  comparator: Comparator;
+  /** Human-readable acceptance region, e.g. `[1.8, 2.2]` or `≥ 0.98`. */
+  tolerance: string;
+  measured: number | null;
+  pass: boolean;
+  paper?: PaperValue;
+  rationale: string;
+}
+
+export interface ScoredObservation {
+  id: string;
+  metric: string;
+  description: string;
+  measured: ObservationValue | null;
+  paper?: PaperValue;
+}
+
+export interface ClaimResult {
+  schemaVersion: 1;
+  claimId: string;
+  title: string;
+  paperKey: string;
+  runId: string;
+  tier: Tier;
+  /** The claim's own seed, derived from the run seed and the claim id. */
+  seed: number;
+  verdict: Verdict;
+  /** Set when the verdict is `error` or `not run at this tier`. */
+  reason?: string;
+  kind: string;
+  params: Params;
+  metrics: Record<string, number>;
+  expectations: ScoredExpectation[];
+  observations: ScoredObservation[];
+  startedAt: string;
+  durationMs: number;
+  /** Files beside result.json, relative to it. */
+  files: { evidence?: string; plots?: string };
+  /** sha256 of the spec file's bytes: which version of the claim was run. */
+  specSha256: string;
+}
+
+export interface Provenance {
+  commit: string | null;
+  dirty: boolean | null;
+  node: string;
+  claimbench: string;
+  packages: Record<string, string>;
+  platform: string;
+  arch: string;
+  cpu: string;
+  cpus: number;
+  memoryGiB: number;
+  hostname: string;
+  backend: string;
+}
+
+export interface RunManifest {
+  schemaVersion: 1;
+  id: string;
+  status: 'running' | 'complete' | 'incomplete';
+  tier: Tier;
+  seed: number;
+  selection: string[];
+  claims: string[];
+  provenance: Provenance;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+}

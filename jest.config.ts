@@ -1,0 +1,13 @@
+import type { Config } from 'jest';
+
+// swc strips types only; `npm test` runs `tsc --noEmit` first, so type errors still fail the suite.
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/harness', '<rootDir>/models', '<rootDir>/datasets', '<rootDir>/numerics', '<rootDir>/bench'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 60_000,
+};
+
+export default config;
