@@ -165,8 +165,8 @@ export interface ClaimResult {
   observations: ScoredObservation[];
   startedAt: string;
   durationMs: number;
-  /** Files beside result.json, relative to it. */
-  files: { evidence?: string; plots?: string };
+  /** Files beside result.json, relative to it: the spec as run, raw evidence, plot data. */
+  files: { spec: string; evidence?: string; plots?: string };
   /** sha256 of the spec file's bytes: which version of the claim was run. */
   specSha256: string;
 }

@@ -1,0 +1,210 @@
+/**
+ * JSON Schemas for claim specs and stored results, compiled once with ajv. They mirror `types.ts`.
+ * Per-kind parameter schemas are checked separately (see `claims.ts`), because the parameter set
+ * depends on the experiment kind.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { TIERS } from './types';
+
+const paperValue = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { value: { type: 'number' }, text: { type: 'string', minLength: 1 } },
+};
+
+const tolerance = {
+  oneOf: [
+    { type: 'object', additionalProperties: false, required: ['absolute'], properties: { absolute: { type: 'number', minimum: 0 } } },
+    { type: 'object', additionalProperties: false, required: ['relative'], properties: { relative: { type: 'number', minimum: 0 } } },
+  ],
+};
+
+const identifier = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*$' };
+
+export const claimSpecSchema = {
+  $id: 'https://claimbench.dev/schemas/claim.json',
+  title: 'claimbench claim spec',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'title', 'paper', 'statement', 'precision', 'experiment', 'tiers', 'expectations'],
+  properties: {
+    $schema: { type: 'string' },
+    id: { ...identifier, description: 'Unique claim id: `<paper key>.<slug>`' },
+    title: { type: 'string', minLength: 1 },
+    paper: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'citation', 'section'],
+      properties: {
+        key: { type: 'string', pattern: '^[a-z0-9]+$' },
+        citation: { type: 'string', minLength: 1 },
+        section: { type: 'string', minLength: 1 },
+        figure: { type: 'string', minLength: 1 },
+      },
+    },
+    statement: { type: 'string', minLength: 1 },
+    resolutions: { type: 'string', minLength: 1 },
+    precision: { enum: ['float64', 'float32'] },
+    experiment: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'params'],
+      properties: { kind: { type: 'string', minLength: 1 }, params: { type: 'object' } },
+    },
+    tiers: {
+      type: 'object',
+      additionalProperties: false,
+      required: [...TIERS],
+      properties: Object.fromEntries(
+        TIERS.map((tier) => [
+          tier,
+          {
+            oneOf: [
+              {
+                type: 'object',
+                additionalProperties: false,
+                properties: { params: { type: 'object' }, note: { type: 'string' } },
+              },
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['unavailable'],
+                properties: { unavailable: { type: 'string', minLength: 1 } },
+              },
+            ],
+          },
+        ]),
+      ),
+    },
+    expectations: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'metric', 'comparator', 'rationale'],
+        properties: {
+          id: identifier,
+          metric: { type: 'string', minLength: 1 },
+          comparator: { enum: ['between', 'atLeast', 'atMost', 'approximately'] },
+          min: { type: 'number' },
+          max: { type: 'number' },
+          value: { type: 'number' },
+          tolerance,
+          paper: paperValue,
+          rationale: { type: 'string', minLength: 1 },
+        },
+        allOf: [
+          { if: { properties: { comparator: { const: 'between' } } }, then: { required: ['min', 'max'] } },
+          { if: { properties: { comparator: { const: 'atLeast' } } }, then: { required: ['min'] } },
+          { if: { properties: { comparator: { const: 'atMost' } } }, then: { required: ['max'] } },
+          { if: { properties: { comparator: { const: 'approximately' } } }, then: { required: ['value', 'tolerance'] } },
+        ],
+      },
+    },
+    observations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'metric', 'description'],
+        properties: {
+          id: identifier,
+          metric: { type: 'string', minLength: 1 },
+          description: { type: 'string', minLength: 1 },
+          paper: paperValue,
+        },
+      },
+    },
+    keyExpectation: { type: 'string' },
+  },
+} as const;
+
+const scoredValue = { anyOf: [{ type: 'number' }, { type: 'null' }] };
+
+export const claimResultSchema = {
+  $id: 'https://claimbench.dev/schemas/result.json',
+  title: 'claimbench claim result',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'schemaVersion', 'claimId', 'title', 'paperKey', 'runId', 'tier', 'seed', 'verdict', 'kind', 'params',
+    'metrics', 'expectations', 'observations', 'startedAt', 'durationMs', 'files', 'specSha256',
+  ],
+  properties: {
+    schemaVersion: { const: 1 },
+    claimId: { type: 'string' },
+    title: { type: 'string' },
+    paperKey: { type: 'string' },
+    runId: { type: 'string' },
+    tier: { enum: [...TIERS] },
+    seed: { type: 'integer', minimum: 0 },
+    verdict: { enum: ['reproduced', 'not reproduced', 'error', 'not run at this tier'] },
+    reason: { type: 'string' },
+    kind: { type: 'string' },
+    params: { type: 'object' },
+    metrics: { type: 'object', additionalProperties: { type: 'number' } },
+    expectations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'metric', 'comparator', 'tolerance', 'measured', 'pass', 'rationale'],
+        properties: {
+          id: { type: 'string' },
+          metric: { type: 'string' },
+          comparator: { type: 'string' },
+          tolerance: { type: 'string' },
+          measured: scoredValue,
+          pass: { type: 'boolean' },
+          paper: paperValue,
+          rationale: { type: 'string' },
+        },
+      },
+    },
+    observations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'metric', 'description', 'measured'],
+        properties: {
+          id: { type: 'string' },
+          metric: { type: 'string' },
+          description: { type: 'string' },
+          measured: { anyOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }, { type: 'null' }] },
+          paper: paperValue,
+        },
+      },
+    },
+    startedAt: { type: 'string' },
+    durationMs: { type: 'number', minimum: 0 },
+    files: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['spec'],
+      properties: { spec: { type: 'string' }, evidence: { type: 'string' }, plots: { type: 'string' } },
+    },
+    specSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  },
+} as const;
+
+export const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+
+let specValidator: ValidateFunction | undefined;
+let resultValidator: ValidateFunction | undefined;
+
+export function specValidatorFn(): ValidateFunction {
+  specValidator ??= ajv.compile(claimSpecSchema);
+  return specValidator;
+}
+
+/** Problems with a stored result, as `pointer: message` strings (empty when valid). */
+export function validateResult(value: unknown): string[] {
+  resultValidator ??= ajv.compile(claimResultSchema);
+  if (resultValidator(value)) return [];
+  return (resultValidator.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
+}
+
+export type { ErrorObject };

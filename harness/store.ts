@@ -1,0 +1,93 @@
+/**
+ * Where results live on disk. Every run is a folder of its own:
+ *
+ *   <dir>/runs/<run-id>/manifest.json                  RunManifest
+ *   <dir>/runs/<run-id>/claims/<claim-id>/result.json  ClaimResult (schema-validated)
+ *   <dir>/runs/<run-id>/claims/<claim-id>/spec.json    the ClaimSpec as it was run
+ *   <dir>/runs/<run-id>/claims/<claim-id>/evidence.json  raw evidence
+ *   <dir>/runs/<run-id>/claims/<claim-id>/plots.json   PlotSpec[]
+ *
+ * Run ids sort by start time. Reading never throws on one bad file: problems are returned by name so
+ * a report can still be built from everything else.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ClaimResult, ClaimSpec, PlotSpec, RunManifest } from './types';
+import { validateResult } from './schema';
+
+export const RUNS_FOLDER = 'runs';
+
+export function runDir(dir: string, runId: string): string {
+  return path.join(dir, RUNS_FOLDER, runId);
+}
+
+export function claimDir(dir: string, runId: string, claimId: string): string {
+  return path.join(runDir(dir, runId), 'claims', claimId);
+}
+
+export interface StoredRun {
+  manifest: RunManifest;
+  dir: string;
+  results: ClaimResult[];
+}
+
+export interface StoreProblem {
+  file: string;
+  message: string;
+}
+
+/** Reads every run under `<dir>/runs`, oldest first; unreadable or foreign files become problems. */
+export function readRuns(dir: string): { runs: StoredRun[]; problems: StoreProblem[] } {
+  const runsRoot = path.join(dir, RUNS_FOLDER);
+  const runs: StoredRun[] = [];
+  const problems: StoreProblem[] = [];
+  if (!fs.existsSync(runsRoot)) return { runs, problems };
+  for (const entry of fs.readdirSync(runsRoot, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const where = path.join(runsRoot, entry.name);
+    if (!entry.isDirectory()) {
+      problems.push({ file: where, message: 'not a run folder' });
+      continue;
+    }
+    const manifestFile = path.join(where, 'manifest.json');
+    const manifest = readJson<RunManifest>(manifestFile, problems);
+    if (!manifest) continue;
+    if (manifest.schemaVersion !== 1 || typeof manifest.id !== 'string' || !Array.isArray(manifest.claims)) {
+      problems.push({ file: manifestFile, message: 'not a claimbench run manifest' });
+      continue;
+    }
+    const results: ClaimResult[] = [];
+    for (const claimId of manifest.claims) {
+      const resultFile = path.join(where, 'claims', claimId, 'result.json');
+      if (!fs.existsSync(resultFile)) continue; // not reached yet (running or incomplete run)
+      const result = readJson<unknown>(resultFile, problems);
+      if (result === undefined) continue;
+      const errors = validateResult(result);
+      if (errors.length > 0) {
+        problems.push({ file: resultFile, message: `invalid result: ${errors.join('; ')}` });
+        continue;
+      }
+      results.push(result as ClaimResult);
+    }
+    runs.push({ manifest, dir: where, results });
+  }
+  return { runs, problems };
+}
+
+export function readPlots(runFolder: string, claimId: string): PlotSpec[] {
+  const file = path.join(runFolder, 'claims', claimId, 'plots.json');
+  if (!fs.existsSync(file)) return [];
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as PlotSpec[];
+}
+
+export function readSpec(runFolder: string, claimId: string): ClaimSpec {
+  return JSON.parse(fs.readFileSync(path.join(runFolder, 'claims', claimId, 'spec.json'), 'utf8')) as ClaimSpec;
+}
+
+function readJson<T>(file: string, problems: StoreProblem[]): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    problems.push({ file, message: err instanceof Error ? err.message : String(err) });
+    return undefined;
+  }
+}
