@@ -190,7 +190,7 @@ export const claimResultSchema = {
   },
 } as const;
 
-export const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+export const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 
 let specValidator: ValidateFunction | undefined;
 let resultValidator: ValidateFunction | undefined;

@@ -1,0 +1,300 @@
+/**
+ * Loading and validating claim specs. Every problem names the file, the JSON pointer inside it and a
+ * hint for the fix; validation collects all problems instead of stopping at the first.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { ajv, specValidatorFn } from './schema';
+import { experimentKinds, type AnyExperimentKind } from './registry';
+import { TIERS, type ClaimSpec, type LoadedClaim, type Params, type Tier } from './types';
+import type { ValidateFunction } from 'ajv';
+
+export interface SpecProblem {
+  file: string;
+  /** JSON pointer into the file ('' for the whole document). */
+  pointer: string;
+  message: string;
+  hint?: string;
+}
+
+export function formatProblem(p: SpecProblem, relativeTo = process.cwd()): string {
+  const where = `${path.relative(relativeTo, p.file) || p.file}: ${p.pointer || '/'}`;
+  return `${where}: ${p.message}${p.hint ? `\n    hint: ${p.hint}` : ''}`;
+}
+
+/** All claim files (`*.json`, except `*.schema.json`) under a folder, sorted. */
+export function findSpecFiles(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith('.schema.json')) out.push(full);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+/** Deep merge of tier overrides into base parameters: objects merge key by key, anything else replaces. */
+export function mergeParams(base: Params, override: Params | undefined): Params {
+  if (!override) return structuredClone(base);
+  const out: Params = structuredClone(base);
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] =
+      isPlainObject(current) && isPlainObject(value) ? mergeParams(current as Params, value as Params) : structuredClone(value);
+  }
+  return out;
+}
+
+/** The merged parameters of a tier, or the reason it cannot run. */
+export function tierParams(spec: ClaimSpec, tier: Tier): { params: Params } | { unavailable: string } {
+  const t = spec.tiers[tier];
+  if ('unavailable' in t) return { unavailable: t.unavailable };
+  return { params: mergeParams(spec.experiment.params, t.params) };
+}
+
+export interface LoadResult {
+  claims: LoadedClaim[];
+  problems: SpecProblem[];
+}
+
+/** Reads and validates every spec under `root` (or the given files). */
+export function loadClaims(root: string, files = findSpecFiles(root)): LoadResult {
+  const claims: LoadedClaim[] = [];
+  const problems: SpecProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const fileProblems: SpecProblem[] = [];
+    const spec = parseSpecFile(file, fileProblems);
+    if (spec) {
+      checkSpec(spec, file, root, fileProblems);
+      const previous = seen.get(spec.id);
+      if (previous) {
+        fileProblems.push({ file, pointer: '/id', message: `duplicate claim id '${spec.id}', also in ${previous}`, hint: 'claim ids must be unique across claims/' });
+      } else {
+        seen.set(spec.id, file);
+      }
+    }
+    if (fileProblems.length === 0 && spec) claims.push({ spec, file });
+    problems.push(...fileProblems);
+  }
+  if (files.length === 0) problems.push({ file: root, pointer: '', message: 'no claim specs (*.json) found' });
+  return { claims, problems };
+}
+
+function parseSpecFile(file: string, problems: SpecProblem[]): ClaimSpec | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    problems.push({ file, pointer: '', message: `cannot read: ${(err as Error).message}` });
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    problems.push({ file, pointer: '', message: `malformed JSON: ${describeJsonError(text, err as Error)}`, hint: 'check for trailing commas, unquoted keys or comments (JSON allows none of them)' });
+    return undefined;
+  }
+  const validate = specValidatorFn();
+  if (!validate(value)) {
+    problems.push(...ajvProblems(file, validate.errors ?? []));
+    return undefined;
+  }
+  return value as unknown as ClaimSpec;
+}
+
+/** Checks that need more than the schema: kinds, per-kind parameters, metric names, ids. */
+function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecProblem[]): void {
+  if (!spec.id.startsWith(`${spec.paper.key}.`)) {
+    problems.push({ file, pointer: '/id', message: `id '${spec.id}' does not start with its paper key '${spec.paper.key}.'`, hint: `rename it to '${spec.paper.key}.<slug>'` });
+  }
+  const folder = path.basename(path.dirname(file));
+  if (path.resolve(path.dirname(path.dirname(file))) === path.resolve(root) && folder !== spec.paper.key) {
+    problems.push({ file, pointer: '/paper/key', message: `spec is in claims/${folder}/ but its paper key is '${spec.paper.key}'`, hint: `move the file to claims/${spec.paper.key}/` });
+  }
+  duplicates(spec.expectations.map((e) => e.id)).forEach((id) =>
+    problems.push({ file, pointer: '/expectations', message: `duplicate expectation id '${id}'` }),
+  );
+  checkExpectationBounds(spec, file, problems);
+  if (spec.keyExpectation && !spec.expectations.some((e) => e.id === spec.keyExpectation)) {
+    problems.push({ file, pointer: '/keyExpectation', message: `no expectation with id '${spec.keyExpectation}'`, hint: `one of: ${spec.expectations.map((e) => e.id).join(', ')}` });
+  }
+  if (!experimentKinds.has(spec.experiment.kind)) {
+    problems.push({ file, pointer: '/experiment/kind', message: `unknown experiment kind '${spec.experiment.kind}'`, hint: `known kinds: ${experimentKinds.names().join(', ')}` });
+    return;
+  }
+  const kind = experimentKinds.get(spec.experiment.kind);
+  // The same mistake usually shows in every tier: report it once, naming the tiers it affects.
+  const byKey = new Map<string, { problem: SpecProblem; tiers: Tier[] }>();
+  const add = (problem: SpecProblem, tier: Tier): void => {
+    const key = `${problem.pointer}|${problem.message}`;
+    const entry = byKey.get(key);
+    if (entry) entry.tiers.push(tier);
+    else byKey.set(key, { problem, tiers: [tier] });
+  };
+  for (const tier of TIERS) {
+    const merged = tierParams(spec, tier);
+    if ('unavailable' in merged) continue;
+    const tierSpec = spec.tiers[tier];
+    const override = 'params' in tierSpec ? tierSpec.params : undefined;
+    const paramProblems = checkParams(kind, merged.params);
+    for (const p of paramProblems) {
+      const inOverride = override !== undefined && pointerExists(override, p.pointer);
+      add({ file, pointer: `${inOverride ? `/tiers/${tier}/params` : '/experiment/params'}${p.pointer}`, message: p.message, hint: p.hint }, tier);
+    }
+    if (paramProblems.length > 0) continue;
+    const known = new Set(kind.metrics(merged.params));
+    const check = (metric: string, where: string): void => {
+      if (!known.has(metric)) {
+        add({ file, pointer: where, message: `kind '${kind.name}' produces no metric '${metric}'`, hint: `metrics: ${[...known].join(', ')}` }, tier);
+      }
+    };
+    spec.expectations.forEach((e, i) => check(e.metric, `/expectations/${i}/metric`));
+    (spec.observations ?? []).forEach((o, i) => check(o.metric, `/observations/${i}/metric`));
+  }
+  for (const { problem, tiers } of byKey.values()) {
+    problems.push({ ...problem, message: `${problem.message} (tier${tiers.length > 1 ? 's' : ''} ${tiers.join(', ')})` });
+  }
+}
+
+/** Whether a JSON pointer (or its parent, for an unknown property) names something in `value`. */
+function pointerExists(value: unknown, pointer: string): boolean {
+  const parts = pointer.split('/').slice(1);
+  let current: unknown = value;
+  for (const part of parts) {
+    if (typeof current !== 'object' || current === null || !(part in current)) return false;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return true;
+}
+
+const paramValidators = new WeakMap<AnyExperimentKind, ValidateFunction>();
+
+function checkParams(kind: AnyExperimentKind, params: Params): Omit<SpecProblem, 'file'>[] {
+  let validate = paramValidators.get(kind);
+  if (!validate) {
+    validate = ajv.compile(kind.paramsSchema);
+    paramValidators.set(kind, validate);
+  }
+  if (!validate(params)) return ajvProblems('', validate.errors ?? []);
+  return (kind.check?.(params) ?? []).map((p) => ({ pointer: p.path, message: p.message }));
+}
+
+function checkExpectationBounds(spec: ClaimSpec, file: string, problems: SpecProblem[]): void {
+  spec.expectations.forEach((e, i) => {
+    if (e.comparator === 'between' && (e.min as number) > (e.max as number)) {
+      problems.push({ file, pointer: `/expectations/${i}`, message: `min ${e.min} is above max ${e.max}`, hint: 'swap them' });
+    }
+    const stray = (['min', 'max', 'value', 'tolerance'] as const).filter((k) => e[k] !== undefined && !usedBy(e.comparator).includes(k));
+    for (const k of stray) {
+      problems.push({ file, pointer: `/expectations/${i}/${k}`, message: `'${k}' is not used by comparator '${e.comparator}'`, hint: `remove it; '${e.comparator}' uses ${usedBy(e.comparator).join(' and ')}` });
+    }
+  });
+}
+
+function usedBy(comparator: string): string[] {
+  return comparator === 'between' ? ['min', 'max'] : comparator === 'atLeast' ? ['min'] : comparator === 'atMost' ? ['max'] : ['value', 'tolerance'];
+}
+
+/** Turns ajv errors into problems with hints, dropping the noise of `oneOf`/`if` wrappers. */
+function ajvProblems(file: string, errors: ErrorObject[]): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
+    let pointer = e.instancePath;
+    let message = e.message ?? 'invalid';
+    let hint: string | undefined;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const extra = (e.params as { additionalProperty: string }).additionalProperty;
+        pointer = `${pointer}/${extra}`;
+        message = `unknown property '${extra}'`;
+        const allowed = allowedProperties(e.parentSchema);
+        hint = tierHint(e.instancePath, extra) ?? `remove it or fix its spelling${allowed.length ? `; allowed here: ${allowed.join(', ')}` : ''}`;
+        break;
+      }
+      case 'required': {
+        const missing = (e.params as { missingProperty: string }).missingProperty;
+        message = `missing required property '${missing}'`;
+        hint = `add '${missing}'`;
+        break;
+      }
+      case 'enum':
+        hint = `use one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+        break;
+      case 'const':
+        hint = `use ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+        break;
+      case 'type':
+        hint = `expected a value of type ${(e.params as { type: string }).type}`;
+        break;
+      case 'pattern':
+        hint = 'ids are lower-case words of letters, digits and dashes joined by dots, e.g. l0l1.fixed-line-l2';
+        break;
+      default:
+        break;
+    }
+    const key = `${pointer}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file, pointer, message, ...(hint ? { hint } : {}) });
+  }
+  return out;
+}
+
+function tierHint(instancePath: string, extra: string): string | undefined {
+  if (instancePath === '/tiers') return `unknown tier '${extra}'; tiers are ${TIERS.join(', ')}`;
+  if (/^\/tiers\/[a-z]+$/.test(instancePath)) return 'a tier is either {"params": {...}, "note": "..."} or {"unavailable": "reason"}';
+  return undefined;
+}
+
+function allowedProperties(schema: unknown): string[] {
+  const props = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? Object.keys(props) : [];
+}
+
+function describeJsonError(text: string, err: Error): string {
+  const match = /position (\d+)/.exec(err.message);
+  if (!match) return err.message;
+  const pos = Number(match[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `${err.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}
+
+function duplicates(values: string[]): string[] {
+  return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Selects claims by ids or globs (`*` matches any run of characters, `?` one). Each pattern must match
+ * at least one claim; no patterns selects all.
+ */
+export function selectClaims(claims: LoadedClaim[], patterns: string[]): LoadedClaim[] {
+  if (patterns.length === 0) return claims;
+  const chosen = new Set<string>();
+  for (const pattern of patterns) {
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const hits = claims.filter((c) => re.test(c.spec.id));
+    if (hits.length === 0) {
+      throw new UsageError(`no claim matches '${pattern}'; known claims: ${claims.map((c) => c.spec.id).join(', ')}`);
+    }
+    hits.forEach((c) => chosen.add(c.spec.id));
+  }
+  return claims.filter((c) => chosen.has(c.spec.id));
+}
+
+/** A mistake in how the tool was called (exit code 2). */
+export class UsageError extends Error {}

@@ -1,0 +1,58 @@
+/** What every CLI command provides; commands live one per file (asv style) and register in main.ts. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError, formatProblem, loadClaims } from '../claims';
+import { claimsRoot } from '../paths';
+import type { LoadedClaim } from '../types';
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Returns the process exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** `util.parseArgs` with unknown options and bad values turned into UsageErrors. */
+export function parseCommandArgs<O extends Options>(args: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\nusage: ${usage}`);
+  }
+}
+
+export const claimsOption = { claims: { type: 'string' as const } };
+
+/** Loads every spec, or throws a SpecError listing each problem. */
+export function loadValidClaims(claimsDir: string | undefined): LoadedClaim[] {
+  const root = claimsDir ?? claimsRoot();
+  const { claims, problems } = loadClaims(root);
+  if (problems.length > 0) throw new SpecError(problems.map((p) => formatProblem(p)).join('\n'), problems.length);
+  return claims;
+}
+
+/** Invalid claim specs (exit code 2). */
+export class SpecError extends Error {
+  constructor(message: string, readonly count: number) {
+    super(message);
+  }
+}
+
+/** Renders rows as an aligned text table. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (cells: string[]): string => cells.map((c, i) => c + ' '.repeat(widths[i] - displayWidth(c))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function displayWidth(text: string): number {
+  return [...text].length;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

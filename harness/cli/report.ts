@@ -1,0 +1,21 @@
+import * as path from 'node:path';
+import { defaultReportsDir } from '../paths';
+import { buildReport } from '../report/build';
+import { parseCommandArgs, type Command } from './command';
+
+const usage = 'claimbench report [--in DIR] [--out SITE]';
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'build the static HTML site from the runs stored under DIR/runs/',
+  usage,
+  async run(args) {
+    const { values } = parseCommandArgs(args, { in: { type: 'string' }, out: { type: 'string' } }, usage);
+    const inDir = path.resolve(values.in ?? defaultReportsDir());
+    const outDir = path.resolve(values.out ?? path.join(inDir, 'site'));
+    const summary = buildReport({ inDir, outDir });
+    for (const p of summary.problems) console.error(`warning: skipped ${p.file}: ${p.message}`);
+    console.log(`${summary.claims} claim${summary.claims === 1 ? '' : 's'} from ${summary.runs} run${summary.runs === 1 ? '' : 's'} → ${summary.indexFile}`);
+    return summary.runs === 0 ? 2 : 0;
+  },
+};

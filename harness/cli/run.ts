@@ -1,0 +1,124 @@
+import * as path from 'node:path';
+import { UsageError, selectClaims } from '../claims';
+import { defaultReportsDir } from '../paths';
+import { buildReport } from '../report/build';
+import { runClaims, type RunEvent } from '../runner';
+import { TIERS, type ClaimResult, type LoadedClaim, type Tier } from '../types';
+import { claimsOption, formatDuration, loadValidClaims, parseCommandArgs, table, type Command } from './command';
+
+const usage = 'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--json] [--report] [--site DIR] [--claims DIR]';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run claims, score them and store results under DIR/runs/<run-id>/',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        ...claimsOption,
+        tier: { type: 'string', default: 'quick' },
+        out: { type: 'string' },
+        seed: { type: 'string', default: '1' },
+        json: { type: 'boolean' },
+        report: { type: 'boolean' },
+        site: { type: 'string' },
+      },
+      usage,
+    );
+    const tier = parseTier(values.tier);
+    const seed = parseSeed(values.seed);
+    const outDir = path.resolve(values.out ?? defaultReportsDir());
+    const selected = selectClaims(loadValidClaims(values.claims), positionals);
+    const progress = values.json ? () => undefined : progressPrinter(selected);
+    const { manifest, results } = await runClaims({ claims: selected, tier, seed, outDir, selection: positionals, onEvent: progress });
+    const runFolder = path.join(outDir, 'runs', manifest.id);
+    if (values.json) {
+      console.log(JSON.stringify(jsonSummary(manifest.id, runFolder, results)));
+    } else {
+      console.log(summaryTable(results, selected));
+      console.log(`\nrun ${manifest.id} (tier ${tier}, seed ${seed}, ${formatDuration(manifest.durationMs ?? 0)})\nresults: ${runFolder}`);
+    }
+    if (values.report) {
+      const site = path.resolve(values.site ?? path.join(outDir, 'site'));
+      const summary = buildReport({ inDir: outDir, outDir: site });
+      for (const p of summary.problems) console.error(`warning: skipped ${p.file}: ${p.message}`);
+      if (!values.json) console.log(`site:    ${summary.indexFile}`);
+    }
+    return exitCode(results);
+  },
+};
+
+/** 0 when every claim that ran reproduced, 1 when some did not, 2 when some errored. */
+export function exitCode(results: ClaimResult[]): number {
+  if (results.some((r) => r.verdict === 'error')) return 2;
+  if (results.some((r) => r.verdict === 'not reproduced')) return 1;
+  return 0;
+}
+
+export function parseTier(value: string | undefined): Tier {
+  if (!TIERS.includes(value as Tier)) throw new UsageError(`unknown tier '${value}'; tiers are ${TIERS.join(', ')}`);
+  return value as Tier;
+}
+
+function parseSeed(value: string | undefined): number {
+  const seed = Number(value);
+  if (!/^\d+$/.test(value ?? '') || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
+    throw new UsageError(`--seed must be an integer in [0, 4294967295], got '${value}'`);
+  }
+  return seed;
+}
+
+function jsonSummary(id: string, dir: string, results: ClaimResult[]) {
+  return {
+    run: { id, dir },
+    claims: results.map((r) => ({
+      id: r.claimId,
+      verdict: r.verdict,
+      ...(r.reason ? { reason: r.reason } : {}),
+      metrics: r.metrics,
+      expectations: r.expectations.map((e) => ({ id: e.id, metric: e.metric, measured: e.measured, pass: e.pass })),
+    })),
+  };
+}
+
+const MARK: Record<ClaimResult['verdict'], string> = { reproduced: '✓', 'not reproduced': '✗', error: '!', 'not run at this tier': '–' };
+
+function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): string {
+  const rows = results.map((r) => {
+    const spec = claims.find((c) => c.spec.id === r.claimId)?.spec;
+    const keyId = spec?.keyExpectation ?? spec?.expectations[0]?.id;
+    const key = r.expectations.find((e) => e.id === keyId);
+    const keyText = key ? `${key.metric} = ${key.measured === null ? '—' : formatNumber(key.measured)} (want ${key.tolerance})` : r.reason ? truncate(r.reason, 70) : '';
+    return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, formatDuration(r.durationMs)];
+  });
+  return table(['claim', 'verdict', 'key metric vs tolerance', 'time'], rows);
+}
+
+function formatNumber(v: number): string {
+  return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
+}
+
+function truncate(text: string, n: number): string {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
+/** Progress on stderr: one line per claim, updated in place on a terminal. */
+function progressPrinter(claims: LoadedClaim[]): (event: RunEvent) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return (event) => {
+    if (event.type === 'claim-start') {
+      process.stderr.write(`[${event.index + 1}/${event.total}] ${event.claimId} …${tty ? '' : '\n'}`);
+    } else if (event.type === 'progress' && tty) {
+      const now = Date.now();
+      if (now - last < 100 && event.done < event.total) return;
+      last = now;
+      process.stderr.write(`\r[${claims.findIndex((c) => c.spec.id === event.claimId) + 1}/${claims.length}] ${event.claimId} ${event.done}/${event.total}`);
+    } else if (event.type === 'claim-end') {
+      const r = event.result;
+      const line = `[${event.index + 1}/${event.total}] ${r.claimId} ${MARK[r.verdict]} ${r.verdict} (${formatDuration(r.durationMs)})`;
+      process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
+    }
+  };
+}

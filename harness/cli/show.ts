@@ -1,0 +1,45 @@
+import { describeTolerance } from '../scoring';
+import { UsageError, tierParams } from '../claims';
+import { TIERS } from '../types';
+import '../experiments';
+import { claimsOption, loadValidClaims, parseCommandArgs, type Command } from './command';
+
+const usage = 'claimbench show <claim-id> [--json] [--claims DIR]';
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: 'show one claim: statement, expectations and the parameters of each tier',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, { ...claimsOption, json: { type: 'boolean' } }, usage);
+    if (positionals.length !== 1) throw new UsageError(`show takes exactly one claim id\nusage: ${usage}`);
+    const claims = loadValidClaims(values.claims);
+    const claim = claims.find((c) => c.spec.id === positionals[0]);
+    if (!claim) throw new UsageError(`unknown claim '${positionals[0]}'; known claims: ${claims.map((c) => c.spec.id).join(', ')}`);
+    const { spec } = claim;
+    if (values.json) {
+      console.log(JSON.stringify({ file: claim.file, spec }, null, 2));
+      return 0;
+    }
+    const lines = [
+      `${spec.id} — ${spec.title}`,
+      `paper:      ${spec.paper.citation}`,
+      `where:      ${spec.paper.section}${spec.paper.figure ? `, ${spec.paper.figure}` : ''}`,
+      `kind:       ${spec.experiment.kind} (${spec.precision})`,
+      `file:       ${claim.file}`,
+      '',
+      spec.statement.trim(),
+      '',
+      'expectations:',
+      ...spec.expectations.map((e) => `  ${e.id}: ${e.metric} ${describeTolerance(e)}${e.paper ? `   (paper: ${e.paper.value ?? ''}${e.paper.text ? ` ${e.paper.text}` : ''})` : ''}`),
+      '',
+      'tiers:',
+      ...TIERS.map((t) => {
+        const p = tierParams(spec, t);
+        return 'unavailable' in p ? `  ${t}: not run — ${p.unavailable}` : `  ${t}: ${JSON.stringify(p.params)}`;
+      }),
+    ];
+    console.log(lines.join('\n'));
+    return 0;
+  },
+};

@@ -1,0 +1,169 @@
+/**
+ * Runs claims and stores their results. Each claim gets its own seed (derived from the run seed and its
+ * id, so a claim's numbers do not depend on which other claims were selected), its own try/catch (one
+ * claim's crash becomes its `error` verdict and the rest still run) and atomic writes: evidence, plots
+ * and the spec first, result.json last, so a result on disk always means a finished claim.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeJsonAtomic } from './atomic';
+import { tierParams } from './claims';
+import { collectProvenance } from './provenance';
+import { experimentKinds } from './registry';
+import { createRng, hashString, mixSeed } from './rng';
+import { validateResult } from './schema';
+import { scoreClaim } from './scoring';
+import { claimDir, runDir } from './store';
+import type { ClaimResult, LoadedClaim, RunManifest, Tier } from './types';
+import './experiments';
+
+export type RunEvent =
+  | { type: 'claim-start'; claimId: string; index: number; total: number }
+  | { type: 'progress'; claimId: string; done: number; total: number }
+  | { type: 'claim-end'; result: ClaimResult; index: number; total: number };
+
+export interface RunOptions {
+  claims: LoadedClaim[];
+  tier: Tier;
+  seed: number;
+  /** Folder that holds `runs/`. */
+  outDir: string;
+  /** The ids or globs the user asked for (recorded in the manifest). */
+  selection: string[];
+  onEvent?: (event: RunEvent) => void;
+}
+
+/** The engine float64 claims run on; tfjs backends are recorded by the claims that use them. */
+export const FLOAT64_BACKEND = 'float64-js (claimbench float64 engine, pure JavaScript)';
+
+export function claimSeed(runSeed: number, claimId: string): number {
+  return mixSeed(runSeed, hashString(claimId));
+}
+
+export function newRunId(tier: Tier, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  return `${stamp}-${tier}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Creates the run folder, failing early with a clear message when it cannot be written. */
+export function createRunFolder(outDir: string, runId: string): string {
+  const dir = runDir(outDir, runId);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new Error(`cannot write results to ${path.resolve(outDir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return dir;
+}
+
+export async function runClaims(options: RunOptions): Promise<{ manifest: RunManifest; results: ClaimResult[] }> {
+  const { claims, tier, seed, outDir } = options;
+  const id = newRunId(tier);
+  const dir = createRunFolder(outDir, id);
+  const started = Date.now();
+  const manifest: RunManifest = {
+    schemaVersion: 1,
+    id,
+    status: 'running',
+    tier,
+    seed,
+    selection: options.selection,
+    claims: claims.map((c) => c.spec.id),
+    provenance: collectProvenance(FLOAT64_BACKEND),
+    startedAt: new Date(started).toISOString(),
+  };
+  writeJsonAtomic(path.join(dir, 'manifest.json'), manifest);
+  const results: ClaimResult[] = [];
+  for (const [index, claim] of claims.entries()) {
+    options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length });
+    const result = await runOneClaim(claim, { runId: id, tier, seed, outDir, onEvent: options.onEvent });
+    results.push(result);
+    options.onEvent?.({ type: 'claim-end', result, index, total: claims.length });
+  }
+  const ended = Date.now();
+  const finished: RunManifest = { ...manifest, status: 'complete', endedAt: new Date(ended).toISOString(), durationMs: ended - started };
+  writeJsonAtomic(path.join(dir, 'manifest.json'), finished);
+  return { manifest: finished, results };
+}
+
+interface ClaimRunContext {
+  runId: string;
+  tier: Tier;
+  seed: number;
+  outDir: string;
+  onEvent?: (event: RunEvent) => void;
+}
+
+async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<ClaimResult> {
+  const { spec } = claim;
+  const folder = claimDir(run.outDir, run.runId, spec.id);
+  const seed = claimSeed(run.seed, spec.id);
+  const specBytes = fs.readFileSync(claim.file);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const merged = tierParams(spec, run.tier);
+  const base = {
+    schemaVersion: 1 as const,
+    claimId: spec.id,
+    title: spec.title,
+    paperKey: spec.paper.key,
+    runId: run.runId,
+    tier: run.tier,
+    seed,
+    kind: spec.experiment.kind,
+    params: 'params' in merged ? merged.params : {},
+    startedAt: startedAt.toISOString(),
+    files: { spec: 'spec.json' } as ClaimResult['files'],
+    specSha256: createHash('sha256').update(specBytes).digest('hex'),
+  };
+  writeJsonAtomic(path.join(folder, 'spec.json'), spec);
+  let result: ClaimResult;
+  if ('unavailable' in merged) {
+    result = { ...base, verdict: 'not run at this tier', reason: merged.unavailable, metrics: {}, expectations: [], observations: [], durationMs: 0 };
+  } else {
+    try {
+      const kind = experimentKinds.get(spec.experiment.kind);
+      const output = await kind.run(merged.params, {
+        tier: run.tier,
+        seed,
+        rng: createRng(seed),
+        progress: (done, total) => run.onEvent?.({ type: 'progress', claimId: spec.id, done, total }),
+      });
+      const durationMs = performance.now() - t0;
+      writeJsonAtomic(path.join(folder, 'evidence.json'), output.evidence);
+      writeJsonAtomic(path.join(folder, 'plots.json'), output.plots ?? []);
+      const score = scoreClaim(spec, output);
+      result = {
+        ...base,
+        files: { ...base.files, evidence: 'evidence.json', plots: 'plots.json' },
+        verdict: score.verdict,
+        ...(score.reason ? { reason: score.reason } : {}),
+        metrics: finiteOnly(output.metrics),
+        expectations: score.expectations,
+        observations: score.observations,
+        durationMs,
+      };
+    } catch (err) {
+      result = {
+        ...base,
+        verdict: 'error',
+        reason: err instanceof Error ? err.message : String(err),
+        metrics: {},
+        expectations: [],
+        observations: [],
+        durationMs: performance.now() - t0,
+      };
+    }
+  }
+  const problems = validateResult(result);
+  if (problems.length > 0) throw new Error(`internal error: result for ${spec.id} fails its schema: ${problems.join('; ')}`);
+  writeJsonAtomic(path.join(folder, 'result.json'), result);
+  return result;
+}
+
+/** Non-finite metrics are not stored as numbers (JSON has none); the scoring reason names them. */
+function finiteOnly(metrics: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
+}
