@@ -190,7 +190,8 @@ export const claimResultSchema = {
   },
 } as const;
 
-export const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+// verbose: errors carry their parent schema, from which hints list the allowed properties.
+export const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
 
 let specValidator: ValidateFunction | undefined;
 let resultValidator: ValidateFunction | undefined;

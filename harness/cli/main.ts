@@ -6,11 +6,12 @@ import { SpecError, type Command } from './command';
 import { listCommand } from './list';
 import { reportCommand } from './report';
 import { runCommand } from './run';
+import { schemaCommand } from './schema';
 import { showCommand } from './show';
 import { validateCommand } from './validate';
 
 export const commands = new Registry<Command>('command');
-for (const c of [runCommand, reportCommand, listCommand, showCommand, validateCommand]) commands.register(c);
+for (const c of [runCommand, reportCommand, listCommand, showCommand, validateCommand, schemaCommand]) commands.register(c);
 
 function help(): string {
   const names = commands.names();

@@ -102,6 +102,9 @@ export function collectClaims(runs: StoredRun[]): ClaimHistory[] {
 // Output folder
 
 function prepareOutDir(outDir: string): void {
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
+    throw new Error(`cannot write the report to ${outDir}: it is not a folder`);
+  }
   try {
     fs.mkdirSync(outDir, { recursive: true });
   } catch (err) {
@@ -180,7 +183,7 @@ function loadTemplates(): Templates {
   hb.registerPartial('layout', read('layout.hbs'));
   const partials = path.join(dir, 'partials');
   for (const name of fs.readdirSync(partials).filter((n) => n.endsWith('.hbs')).sort()) {
-    hb.registerPartial(name.slice(0, -'.hbs'.length), read(path.join('partials', name)));
+    hb.registerPartial(name.slice(0, -'.hbs'.length), read(path.join('partials', name)).trimEnd()); // inline partials
   }
   return {
     index: hb.compile<IndexView>(read('index.hbs')),
@@ -475,7 +478,9 @@ function str(value: unknown): string {
 }
 
 function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  // duck-typed: errors thrown by node's fs may come from another realm (as under jest)
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') return (err as Error).message;
+  return String(err);
 }
 
 /** A file or folder name made from an id: only [A-Za-z0-9._-], never `.` or `..`. */
