@@ -92,6 +92,7 @@ describe('buildReport', () => {
     expect(index).toContain('Loss decreases monotonically along the straight path from init to solution');
     expect(index).toMatch(/<code>lossAtSolution<\/code>[\s\S]*?0\.0512[\s\S]*?0\.05 ± 50%[\s\S]*?✓<\/span> pass/); // keyExpectation, not the first
     expect(index).toMatch(/\[2, 4\][\s\S]*?✗<\/span> fail/);
+    expect(index).toMatch(/≥ 0\.9[\s\S]*?–<\/span> not measured/);
     expect(index).toContain('12.8 s');
     expect(index).toContain('verdict-ok');
     expect(index).toContain('verdict-fail');

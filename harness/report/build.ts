@@ -233,7 +233,7 @@ interface IndexRow {
   href: string;
   verdict: VerdictView;
   tier: string;
-  key?: { metric: string; measured: string; tolerance: string; pass: boolean; paper: string };
+  key?: { metric: string; measured: string; tolerance: string; pass: boolean; unmeasured: boolean; paper: string };
   duration: string;
   runId: string;
 }
@@ -271,7 +271,7 @@ interface ClaimView {
   reason?: string;
   statementHtml: string;
   resolutionsHtml: string;
-  expectations: (Omit<ScoredExpectation, 'measured' | 'paper'> & { measured: string; exact: string; paper: string })[];
+  expectations: (Omit<ScoredExpectation, 'measured' | 'paper'> & { measured: string; exact: string; paper: string; unmeasured: boolean })[];
   observations: { id: string; metric: string; description: string; measured: string; paper: string }[];
   params: string;
   plots: { title: string; caption: string; svg: string }[];
@@ -375,6 +375,7 @@ function claimPage(
       ...e,
       measured: formatNumber(e.measured),
       exact: e.measured === null ? '' : String(e.measured),
+      unmeasured: e.measured === null,
       paper: formatPaper(e.paper),
     })),
     observations: result.observations.map((o) => ({
@@ -418,6 +419,7 @@ function claimPage(
       measured: formatNumber(key.measured),
       tolerance: key.tolerance,
       pass: key.pass,
+      unmeasured: key.measured === null,
       paper: formatPaper(key.paper),
     },
     duration: formatDuration(result.durationMs),
