@@ -101,6 +101,8 @@ describe('buildReport', () => {
     expect(index).toMatch(/reproduced<\/span> <strong class="count">1<\/strong>/);
     expect(index).toMatch(/not run<\/span> <strong class="count">0<\/strong>/);
     expect(index).toContain('9f2c4e1a7b3d');
+    expect(index).toContain('clean</span>');
+    expect(index).toContain('3 claims shown');
     expect(index).toContain('AMD EPYC 7B13');
     expect(index).toContain('cpu (float64 typed arrays)');
     expect(index).toContain('v20.11.1');
@@ -116,6 +118,7 @@ describe('buildReport', () => {
     expect(page).toContain('<strong>fully connected</strong>');
     expect(page).toContain('<strong>256</strong>'); // resolutions
     expect(page).toContain('§ 3.1');
+    expect(page).toContain('<span class="paper-num">0</span> <span class="paper-text">none visible</span>');
     expect(page).toContain('Figure 2');
     expect(page).toMatch(/<svg [^>]*role="img"/);
     expect(page).toContain('<title>Training loss along θ(α)</title>');
@@ -150,6 +153,7 @@ describe('buildReport', () => {
     const summary = buildReport({ inDir, outDir: path.join(tmp, 'out') });
     const page = read(path.join(tmp, 'out', 'claims', 'l0l1.smoothness-bound.html'));
     expect(page).toContain('Hessian-vector product diverged at step 17');
+    expect(page).toContain('<span class="where">Appendix B</span>'); // no § added to a named section
     expect(page).toContain('&lt;script&gt;alert(&quot;statement&quot;)&lt;/script&gt;');
     expect(page).toContain('&lt;b&gt;raw html&lt;/b&gt; is shown as text.');
     expect(page).toContain('<a href="https://openreview.net/forum?id=BJgnXpVYwS">'); // linkify
@@ -213,7 +217,7 @@ describe('buildReport', () => {
     expect(fs.existsSync(path.join(outDir, 'claims', 'gf15.three-basins.html'))).toBe(false);
     expect(fs.existsSync(path.join(outDir, 'data', FIXTURE_RUN_ID))).toBe(false);
     expect(fs.existsSync(path.join(outDir, 'notes.txt'))).toBe(true); // only its own folders are pruned
-    expect(read(summary.indexFile)).toMatch(/<td>full<\/td>/);
+    expect(read(summary.indexFile)).toMatch(/data-label="Tier">full<\/td>/);
   });
 
   it('tolerates a missing spec and broken plots', () => {

@@ -226,6 +226,12 @@ interface PaperInfo {
   figure: string;
 }
 
+/** The paper's number and/or words; both empty shows as a dash. */
+interface PaperView {
+  value: string;
+  text: string;
+}
+
 interface IndexRow {
   paper: PaperInfo;
   claimId: string;
@@ -233,7 +239,7 @@ interface IndexRow {
   href: string;
   verdict: VerdictView;
   tier: string;
-  key?: { metric: string; measured: string; tolerance: string; pass: boolean; unmeasured: boolean; paper: string };
+  key?: { metric: string; measured: string; tolerance: string; pass: boolean; unmeasured: boolean; paper: PaperView };
   duration: string;
   runId: string;
 }
@@ -244,11 +250,13 @@ interface RunView {
   tier: string;
   date: string;
   commit: string;
+  /** `clean`, `dirty: uncommitted changes` or `dirty state unknown`. */
   dirty: string;
+  dirtyCss: string;
   node: string;
   backend: string;
   cpu: string;
-  claims: number;
+  shown: string;
 }
 
 interface IndexView {
@@ -271,8 +279,8 @@ interface ClaimView {
   reason?: string;
   statementHtml: string;
   resolutionsHtml: string;
-  expectations: (Omit<ScoredExpectation, 'measured' | 'paper'> & { measured: string; exact: string; paper: string; unmeasured: boolean })[];
-  observations: { id: string; metric: string; description: string; measured: string; paper: string }[];
+  expectations: (Omit<ScoredExpectation, 'measured' | 'paper'> & { measured: string; exact: string; paper: PaperView; unmeasured: boolean })[];
+  observations: { id: string; metric: string; description: string; measured: string; paper: PaperView }[];
   params: string;
   plots: { title: string; caption: string; svg: string }[];
   provenance: { label: string; value: string; code?: boolean }[];
@@ -299,7 +307,7 @@ function claimPage(
   const paper: PaperInfo = {
     key: str(paperRef.key) || result.paperKey,
     citation: str(paperRef.citation),
-    section: str(paperRef.section),
+    section: sectionText(str(paperRef.section)),
     figure: str(paperRef.figure),
   };
 
@@ -449,11 +457,12 @@ function indexView(rows: IndexRow[], runs: StoredRun[], claims: ClaimHistory[], 
         tier: str(m.tier),
         date: formatDate(m.startedAt),
         commit: prov.commit ? prov.commit.slice(0, 12) : 'unknown',
-        dirty: prov.dirty === true ? 'yes' : prov.dirty === false ? 'no' : 'unknown',
+        dirty: prov.dirty === true ? 'dirty: uncommitted changes' : prov.dirty === false ? 'clean' : 'dirty state unknown',
+        dirtyCss: prov.dirty === true ? 'dirty' : prov.dirty === false ? 'clean' : 'unknown',
         node: str(prov.node) || 'unknown',
         backend: str(prov.backend) || 'unknown',
         cpu: machineText(prov),
-        claims: claims.filter((c) => c.results[c.results.length - 1]!.run === run).length,
+        shown: `${plural(claims.filter((c) => c.results[c.results.length - 1]!.run === run).length, 'claim')} shown`,
       };
     });
   const order: Verdict[] = ['reproduced', 'not reproduced', 'error', 'not run at this tier'];
@@ -511,10 +520,8 @@ export function formatNumber(value: number | null | undefined): string {
   return text.replace('-', '−');
 }
 
-function formatPaper(paper: PaperValue | undefined): string {
-  if (!paper) return '—';
-  const parts = [typeof paper.value === 'number' ? formatNumber(paper.value) : '', str(paper.text)].filter(Boolean);
-  return parts.join(' — ') || '—';
+function formatPaper(paper: PaperValue | undefined): PaperView {
+  return { value: typeof paper?.value === 'number' ? formatNumber(paper.value) : '', text: str(paper?.text) };
 }
 
 export function formatDuration(ms: number): string {
@@ -534,6 +541,11 @@ function formatDate(iso: unknown): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `3.1` → `§ 3.1`; `§3.2 and App. B` and `Appendix B` are kept as written. */
+function sectionText(section: string): string {
+  return /^\d/.test(section) ? `§ ${section}` : section;
 }
 
 function commitText(prov: Partial<Provenance>): string {
