@@ -1,0 +1,17 @@
+/** Parameter initialisation. Randomness comes in as a function, so initialisers stay pure and seedable. */
+
+import { type MlpSpec, parameterCount, parameterLayout } from './mlp';
+
+/**
+ * He/Kaiming normal initialisation: every weight W[o][i] ~ N(0, 2/fan_in) with fan_in = inDim of its
+ * layer, every bias 0. `normal` must return standard-normal draws; it is called once per weight, in
+ * the flat order of θ.
+ */
+export function kaimingNormal(net: MlpSpec, normal: () => number): Float64Array {
+  const theta = new Float64Array(parameterCount(net));
+  for (const { inDim, outDim, weightOffset } of parameterLayout(net)) {
+    const sd = Math.sqrt(2 / inDim);
+    for (let k = weightOffset, end = weightOffset + inDim * outDim; k < end; k++) theta[k] = sd * normal();
+  }
+  return theta;
+}

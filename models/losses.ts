@@ -1,0 +1,130 @@
+/**
+ * Data losses of network outputs f (n×d row-major) against targets y (n×d), with their gradient and
+ * Hessian-vector product with respect to f. The l2 penalty of `LossSpec` acts on parameters, so the
+ * objective adds it, not this module.
+ *
+ *   sse             = Σ_s Σ_j (f_sj − y_sj)²
+ *   mse             = sse / (n·d)                       (mean over all entries)
+ *   softmax-ce-sum  = −Σ_s Σ_j y_sj · log softmax(f_s)_j
+ *   softmax-ce-mean = softmax-ce-sum / n
+ *
+ * Cross-entropy targets need not be one-hot or sum to one: with m_s = Σ_j y_sj the per-row gradient is
+ * m_s·p − y and the Hessian m_s·(diag p − p pᵀ). log-softmax is computed as f_j − logsumexp(f) with the
+ * row maximum subtracted, so finite logits never overflow. Non-finite outputs give NaN/Inf, not throws.
+ */
+
+export const LOSS_KINDS = ['sse', 'mse', 'softmax-ce-sum', 'softmax-ce-mean'] as const;
+export type LossKind = (typeof LOSS_KINDS)[number];
+
+export interface LossSpec {
+  kind: LossKind;
+  /** Coefficient of the penalty l2·‖θ‖² added to the data loss; default 0. */
+  l2?: number;
+}
+
+/** Data loss of outputs f against targets y, both n×d. */
+export function lossValue(kind: LossKind, f: Float64Array, y: Float64Array, n: number, d: number): number {
+  if (kind === 'sse' || kind === 'mse') {
+    let sum = 0;
+    for (let k = 0, m = n * d; k < m; k++) {
+      const r = f[k] - y[k];
+      sum += r * r;
+    }
+    return sum * squaredErrorScale(kind, n, d);
+  }
+  let sum = 0;
+  for (let s = 0; s < n; s++) {
+    const row = s * d;
+    const lse = logSumExp(f, row, d);
+    for (let j = 0; j < d; j++) sum += y[row + j] * (lse - f[row + j]);
+  }
+  return sum * crossEntropyScale(kind, n);
+}
+
+/** Returns the data loss and writes ∂loss/∂f (n×d) into `gradient`. */
+export function lossGradient(
+  kind: LossKind,
+  f: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+  gradient: Float64Array,
+): number {
+  if (kind === 'sse' || kind === 'mse') {
+    const scale = squaredErrorScale(kind, n, d);
+    let sum = 0;
+    for (let k = 0, m = n * d; k < m; k++) {
+      const r = f[k] - y[k];
+      sum += r * r;
+      gradient[k] = 2 * scale * r;
+    }
+    return sum * scale;
+  }
+  const scale = crossEntropyScale(kind, n);
+  let sum = 0;
+  for (let s = 0; s < n; s++) {
+    const row = s * d;
+    const lse = logSumExp(f, row, d);
+    let mass = 0;
+    for (let j = 0; j < d; j++) {
+      sum += y[row + j] * (lse - f[row + j]);
+      mass += y[row + j];
+    }
+    for (let j = 0; j < d; j++) gradient[row + j] = scale * (mass * Math.exp(f[row + j] - lse) - y[row + j]);
+  }
+  return sum * scale;
+}
+
+/** Writes (∂²loss/∂f²)·u into `result` (all n×d). */
+export function lossHvp(
+  kind: LossKind,
+  f: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+  u: Float64Array,
+  result: Float64Array,
+): void {
+  if (kind === 'sse' || kind === 'mse') {
+    const c = 2 * squaredErrorScale(kind, n, d);
+    for (let k = 0, m = n * d; k < m; k++) result[k] = c * u[k];
+    return;
+  }
+  const scale = crossEntropyScale(kind, n);
+  // Per row: m·(p ⊙ u − p·(pᵀu)). p is staged in `result`, then overwritten in place.
+  for (let s = 0; s < n; s++) {
+    const row = s * d;
+    const lse = logSumExp(f, row, d);
+    let mass = 0;
+    let pu = 0;
+    for (let j = 0; j < d; j++) {
+      const p = Math.exp(f[row + j] - lse);
+      result[row + j] = p;
+      pu += p * u[row + j];
+      mass += y[row + j];
+    }
+    const c = scale * mass;
+    for (let j = 0; j < d; j++) result[row + j] = c * result[row + j] * (u[row + j] - pu);
+  }
+}
+
+// Means are taken as products with a reciprocal so that every function here scales identically.
+function squaredErrorScale(kind: 'sse' | 'mse', n: number, d: number): number {
+  return kind === 'mse' ? 1 / (n * d) : 1;
+}
+
+function crossEntropyScale(kind: 'softmax-ce-sum' | 'softmax-ce-mean', n: number): number {
+  return kind === 'softmax-ce-mean' ? 1 / n : 1;
+}
+
+/**
+ * log Σ_j exp(v[offset + j]) over d entries, shifted by the maximum so finite inputs never overflow;
+ * NaN if any entry is NaN or +Inf.
+ */
+function logSumExp(v: Float64Array, offset: number, d: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < d; j++) if (v[offset + j] > max) max = v[offset + j];
+  let sum = 0;
+  for (let j = 0; j < d; j++) sum += Math.exp(v[offset + j] - max);
+  return max + Math.log(sum);
+}
