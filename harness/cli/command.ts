@@ -50,9 +50,3 @@ export function table(header: string[], rows: string[][]): string {
 function displayWidth(text: string): number {
   return [...text].length;
 }
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}

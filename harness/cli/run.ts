@@ -4,7 +4,8 @@ import { defaultReportsDir } from '../paths';
 import { buildReport } from '../report/build';
 import { runClaims, type RunEvent } from '../runner';
 import { TIERS, type ClaimResult, type LoadedClaim, type Tier } from '../types';
-import { claimsOption, formatDuration, loadValidClaims, parseCommandArgs, table, type Command } from './command';
+import { formatDuration, formatNumber } from '../format';
+import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 
 const usage = 'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--json] [--report] [--site DIR] [--claims DIR]';
 
@@ -93,10 +94,6 @@ function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): string {
     return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, formatDuration(r.durationMs)];
   });
   return table(['claim', 'verdict', 'key metric vs tolerance', 'time'], rows);
-}
-
-function formatNumber(v: number): string {
-  return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 }
 
 function truncate(text: string, n: number): string {

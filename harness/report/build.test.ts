@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildReport, formatDuration, formatNumber, packageRoot, renderMarkdown } from './build';
+import { buildReport, renderMarkdown } from './build';
+import { formatDuration, formatNumber } from '../format';
+import { packageRoot } from '../paths';
 import { FIXTURE_RUN_ID, fixtureClaims, writeFixtureRun } from './fixture';
 import { checkXml } from './xml-check';
 import { validateResult } from '../schema';

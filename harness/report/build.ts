@@ -16,6 +16,8 @@ import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import MarkdownIt from 'markdown-it';
 import { writeFileAtomic } from '../atomic';
+import { formatDuration, formatNumber } from '../format';
+import { packageRoot } from '../paths';
 import { readPlots, readRuns, readSpec, type StoredRun, type StoreProblem } from '../store';
 import type { ClaimResult, ClaimSpec, PaperValue, PlotSpec, Provenance, ScoredExpectation, Verdict } from '../types';
 import { renderPlot } from './svg';
@@ -149,23 +151,6 @@ interface Templates {
 }
 
 /** The folder holding claimbench's package.json, found by walking up from this file (src or dist). */
-export function packageRoot(from = __dirname): string {
-  let dir = from;
-  for (;;) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown }).name === 'claimbench') return dir;
-      } catch {
-        // not ours; keep walking
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the claimbench package root above ${from}`);
-    dir = parent;
-  }
-}
-
 export function templatesDir(): string {
   return path.join(packageRoot(), 'harness', 'report', 'templates');
 }
@@ -510,30 +495,8 @@ function displayPath(file: string, inDir: string): string {
 }
 
 /** Four significant digits; exponent form for very large or small magnitudes; `—` when missing. */
-export function formatNumber(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  const text =
-    abs >= 1e6 || abs < 1e-3 ? value.toExponential(3).replace(/\.?0+e/, 'e') : Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
-  return text.replace('-', '−');
-}
-
 function formatPaper(paper: PaperValue | undefined): PaperView {
   return { value: typeof paper?.value === 'number' ? formatNumber(paper.value) : '', text: str(paper?.text) };
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
-  const total = Math.round(s);
-  const h = Math.floor(total / 3600);
-  const min = Math.floor((total % 3600) / 60);
-  const sec = total % 60;
-  return h > 0 ? `${h} h ${String(min).padStart(2, '0')} min` : `${min} min ${String(sec).padStart(2, '0')} s`;
 }
 
 function formatDate(iso: unknown): string {

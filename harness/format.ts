@@ -1,0 +1,25 @@
+/** Number and duration formatting shared by the CLI and the report. */
+
+/** Compact, human-readable number: 4 significant digits, exponent form for very large or small values. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  const text =
+    abs >= 1e6 || abs < 1e-3 ? value.toExponential(3).replace(/\.?0+e/, 'e') : Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+  return text.replace('-', '−');
+}
+
+/** Duration in ms as `74 ms`, `1.25 s`, `3 min 05 s` or `1 h 02 min`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
+  const total = Math.round(s);
+  const h = Math.floor(total / 3600);
+  const min = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  return h > 0 ? `${h} h ${String(min).padStart(2, '0')} min` : `${min} min ${String(sec).padStart(2, '0')} s`;
+}
