@@ -189,11 +189,24 @@ export interface Provenance {
 export interface RunManifest {
   schemaVersion: 1;
   id: string;
+  /**
+   * `running` while a process writes the run (see `writer`); a reader that finds `running` with no live
+   * writer treats the run as `incomplete` (killed). `claimbench run --resume <id>` finishes it.
+   */
   status: 'running' | 'complete' | 'incomplete';
+  /** The process writing the run, while it runs. */
+  writer?: { pid: number; hostname: string };
   tier: Tier;
   seed: number;
   selection: string[];
+  /** Claim ids this run covers, in run order. */
   claims: string[];
+  /** Set when the run is one slice of a sharded run (`--shard index/count`, index from 1). */
+  shard?: { index: number; count: number };
+  /** Set when the run was made by `claimbench merge` from shard runs. */
+  mergedFrom?: string[];
+  /** Set when the run was resumed after an interruption. */
+  resumedAt?: string[];
   provenance: Provenance;
   startedAt: string;
   endedAt?: string;
