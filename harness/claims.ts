@@ -157,6 +157,7 @@ function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecPr
     };
     spec.expectations.forEach((e, i) => check(e.metric, `/expectations/${i}/metric`));
     (spec.observations ?? []).forEach((o, i) => check(o.metric, `/observations/${i}/metric`));
+    (spec.drift ?? []).forEach((d, i) => check(d.metric, `/drift/${i}/metric`));
   }
   for (const { problem, tiers } of byKey.values()) {
     problems.push({ ...problem, message: `${problem.message} (tier${tiers.length > 1 ? 's' : ''} ${tiers.join(', ')})` });

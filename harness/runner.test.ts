@@ -6,6 +6,7 @@ import { experimentKinds, type ExperimentKind } from './registry';
 import { claimSeed, createRunFolder, runClaims } from './runner';
 import { validateResult } from './schema';
 import { readRuns } from './store';
+import { testSpec, writeClaimsFolder } from './testing/claims';
 import type { ClaimResult, ClaimSpec } from './types';
 
 // Test kinds live only in this file's module registry.
@@ -34,26 +35,10 @@ const nan: ExperimentKind<Record<string, never>> = {
 };
 [constant, crash, nan].forEach((k) => experimentKinds.register(k));
 
-function spec(id: string, kind: string, params: Record<string, number>, overrides: Partial<ClaimSpec> = {}): ClaimSpec {
-  return {
-    id: `test.${id}`,
-    title: id,
-    paper: { key: 'test', citation: 'Test paper', section: '§1' },
-    statement: 'A test claim.',
-    precision: 'float64',
-    experiment: { kind, params },
-    tiers: { quick: {}, full: {}, paper: { unavailable: 'the paper used a GPU cluster' } },
-    expectations: [{ id: 'x-big', metric: 'x', comparator: 'atLeast', min: 1, rationale: 'test' }],
-    ...overrides,
-  };
-}
+const spec = (id: string, kind: string, params: Record<string, number>, overrides: Partial<ClaimSpec> = {}) => testSpec(id, kind, params, overrides);
 
 function setup(specs: ClaimSpec[]) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'claimbench-run-'));
-  for (const s of specs) {
-    fs.mkdirSync(path.join(root, 'claims', 'test'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'claims', 'test', `${s.id.slice(5)}.json`), JSON.stringify(s));
-  }
+  const root = writeClaimsFolder(specs);
   const { claims, problems } = loadClaims(path.join(root, 'claims'));
   expect(problems).toEqual([]);
   return { root, claims, outDir: path.join(root, 'out') };

@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from './atomic';
-import { tierParams } from './claims';
+import { UsageError, tierParams } from './claims';
+import { acquireRunLock, currentWriter } from './lock';
 import { collectProvenance } from './provenance';
 import { experimentKinds } from './registry';
 import { createRng, hashString, mixSeed } from './rng';
@@ -31,6 +32,8 @@ export interface RunOptions {
   outDir: string;
   /** The ids or globs the user asked for (recorded in the manifest). */
   selection: string[];
+  /** This run is one slice of a sharded run. */
+  shard?: { index: number; count: number };
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -46,11 +49,12 @@ export function newRunId(tier: Tier, now = new Date()): string {
   return `${stamp}-${tier}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Creates the run folder, failing early with a clear message when it cannot be written. */
+/** Creates a new run folder (exclusively: two runs never share one), failing early when it cannot be written. */
 export function createRunFolder(outDir: string, runId: string): string {
   const dir = runDir(outDir, runId);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.mkdirSync(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (err) {
     throw new Error(`cannot write results to ${path.resolve(outDir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
@@ -58,34 +62,85 @@ export function createRunFolder(outDir: string, runId: string): string {
   return dir;
 }
 
-export async function runClaims(options: RunOptions): Promise<{ manifest: RunManifest; results: ClaimResult[] }> {
+export interface RunOutcome {
+  manifest: RunManifest;
+  /** Results of the claims this invocation ran (on resume: only the ones it finished). */
+  results: ClaimResult[];
+}
+
+/** Starts a new run of the given claims. */
+export async function runClaims(options: RunOptions): Promise<RunOutcome> {
   const { claims, tier, seed, outDir } = options;
   const id = newRunId(tier);
   const dir = createRunFolder(outDir, id);
-  const started = Date.now();
   const manifest: RunManifest = {
     schemaVersion: 1,
     id,
     status: 'running',
+    writer: currentWriter(),
     tier,
     seed,
     selection: options.selection,
     claims: claims.map((c) => c.spec.id),
+    ...(options.shard ? { shard: options.shard } : {}),
     provenance: collectProvenance(FLOAT64_BACKEND),
-    startedAt: new Date(started).toISOString(),
+    startedAt: new Date().toISOString(),
   };
-  writeJsonAtomic(path.join(dir, 'manifest.json'), manifest);
-  const results: ClaimResult[] = [];
-  for (const [index, claim] of claims.entries()) {
-    options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length });
-    const result = await runOneClaim(claim, { runId: id, tier, seed, outDir, onEvent: options.onEvent });
-    results.push(result);
-    options.onEvent?.({ type: 'claim-end', result, index, total: claims.length });
+  return executeRun(manifest, dir, claims, options);
+}
+
+/**
+ * Finishes an interrupted run: runs every claim of its manifest that has no result.json yet, with the
+ * run's own tier and seed, and marks it complete. Refuses while the run's writer is still alive.
+ */
+export async function resumeRun(options: { outDir: string; runId: string; claims: LoadedClaim[]; onEvent?: (event: RunEvent) => void }): Promise<RunOutcome> {
+  const dir = runDir(options.outDir, options.runId);
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) throw new UsageError(`no run '${options.runId}' under ${path.join(options.outDir, 'runs')}`);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as RunManifest;
+  if (manifest.status === 'complete') throw new UsageError(`run ${manifest.id} is already complete`);
+  const known = new Map(options.claims.map((c) => [c.spec.id, c]));
+  const missing = manifest.claims.filter((id) => !fs.existsSync(path.join(claimDir(options.outDir, manifest.id, id), 'result.json')));
+  const gone = missing.filter((id) => !known.has(id));
+  if (gone.length > 0) throw new UsageError(`cannot resume ${manifest.id}: no spec for ${gone.join(', ')} any more`);
+  const resumed: RunManifest = {
+    ...manifest,
+    status: 'running',
+    writer: currentWriter(),
+    resumedAt: [...(manifest.resumedAt ?? []), new Date().toISOString()],
+  };
+  return executeRun(resumed, dir, missing.map((id) => known.get(id) as LoadedClaim), { tier: manifest.tier, seed: manifest.seed, outDir: options.outDir, onEvent: options.onEvent });
+}
+
+async function executeRun(
+  manifest: RunManifest,
+  dir: string,
+  claims: LoadedClaim[],
+  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'onEvent'>,
+): Promise<RunOutcome> {
+  const release = acquireRunLock(dir);
+  try {
+    const t0 = performance.now();
+    writeJsonAtomic(path.join(dir, 'manifest.json'), manifest);
+    const results: ClaimResult[] = [];
+    for (const [index, claim] of claims.entries()) {
+      options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length });
+      const result = await runOneClaim(claim, { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, onEvent: options.onEvent });
+      results.push(result);
+      options.onEvent?.({ type: 'claim-end', result, index, total: claims.length });
+    }
+    const { writer: _done, ...rest } = manifest;
+    const finished: RunManifest = {
+      ...rest,
+      status: 'complete',
+      endedAt: new Date().toISOString(),
+      durationMs: (manifest.durationMs ?? 0) + (performance.now() - t0),
+    };
+    writeJsonAtomic(path.join(dir, 'manifest.json'), finished);
+    return { manifest: finished, results };
+  } finally {
+    release();
   }
-  const ended = Date.now();
-  const finished: RunManifest = { ...manifest, status: 'complete', endedAt: new Date(ended).toISOString(), durationMs: ended - started };
-  writeJsonAtomic(path.join(dir, 'manifest.json'), finished);
-  return { manifest: finished, results };
 }
 
 interface ClaimRunContext {

@@ -118,6 +118,15 @@ export const claimSpecSchema = {
       },
     },
     keyExpectation: { type: 'string' },
+    drift: {
+      type: 'array',
+      items: {
+        oneOf: [
+          { type: 'object', additionalProperties: false, required: ['metric', 'absolute'], properties: { metric: { type: 'string', minLength: 1 }, absolute: { type: 'number', minimum: 0 } } },
+          { type: 'object', additionalProperties: false, required: ['metric', 'relative'], properties: { metric: { type: 'string', minLength: 1 }, relative: { type: 'number', minimum: 0 } } },
+        ],
+      },
+    },
   },
 } as const;
 

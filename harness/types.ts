@@ -73,7 +73,14 @@ export interface ClaimSpec {
   observations?: Observation[];
   /** Expectation id summarised on the index page; defaults to the first expectation. */
   keyExpectation?: string;
+  /**
+   * How far a metric may move between two runs of the same tier before `claimbench check` calls it a
+   * regression, even when the verdict stays the same.
+   */
+  drift?: DriftLimit[];
 }
+
+export type DriftLimit = { metric: string; absolute: number } | { metric: string; relative: number };
 
 /** A claim spec together with the file it was read from. */
 export interface LoadedClaim {

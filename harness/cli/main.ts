@@ -3,7 +3,9 @@
 import { UsageError } from '../claims';
 import { Registry } from '../registry';
 import { SpecError, type Command } from './command';
+import { checkCommand } from './check';
 import { listCommand } from './list';
+import { mergeCommand } from './merge';
 import { reportCommand } from './report';
 import { runCommand } from './run';
 import { schemaCommand } from './schema';
@@ -11,7 +13,7 @@ import { showCommand } from './show';
 import { validateCommand } from './validate';
 
 export const commands = new Registry<Command>('command');
-for (const c of [runCommand, reportCommand, listCommand, showCommand, validateCommand, schemaCommand]) commands.register(c);
+for (const c of [runCommand, checkCommand, mergeCommand, reportCommand, listCommand, showCommand, validateCommand, schemaCommand]) commands.register(c);
 
 function help(): string {
   const names = commands.names();

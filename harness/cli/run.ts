@@ -2,12 +2,15 @@ import * as path from 'node:path';
 import { UsageError, selectClaims } from '../claims';
 import { defaultReportsDir } from '../paths';
 import { buildReport } from '../report/build';
-import { runClaims, type RunEvent } from '../runner';
+import { resumeRun, runClaims, type RunEvent, type RunOutcome } from '../runner';
+import { parseShard, shardClaims } from '../shards';
 import { TIERS, type ClaimResult, type LoadedClaim, type Tier } from '../types';
 import { formatDuration, formatNumber } from '../format';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 
-const usage = 'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--json] [--report] [--site DIR] [--claims DIR]';
+const usage =
+  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--json] [--report] [--site DIR] [--claims DIR]\n' +
+  '       claimbench run --resume <run-id> [--out DIR] [--json] [--report]';
 
 export const runCommand: Command = {
   name: 'run',
@@ -24,21 +27,33 @@ export const runCommand: Command = {
         json: { type: 'boolean' },
         report: { type: 'boolean' },
         site: { type: 'string' },
+        shard: { type: 'string' },
+        resume: { type: 'string' },
       },
       usage,
     );
-    const tier = parseTier(values.tier);
-    const seed = parseSeed(values.seed);
     const outDir = path.resolve(values.out ?? defaultReportsDir());
-    const selected = selectClaims(loadValidClaims(values.claims), positionals);
-    const progress = values.json ? () => undefined : progressPrinter(selected);
-    const { manifest, results } = await runClaims({ claims: selected, tier, seed, outDir, selection: positionals, onEvent: progress });
+    const all = loadValidClaims(values.claims);
+    let outcome: RunOutcome;
+    if (values.resume !== undefined) {
+      if (positionals.length > 0 || values.shard !== undefined) throw new UsageError('--resume takes no claim selection or --shard: it finishes the run as it was started');
+      outcome = await resumeRun({ outDir, runId: values.resume, claims: all, onEvent: values.json ? undefined : progressPrinter(all) });
+    } else {
+      const tier = parseTier(values.tier);
+      const seed = parseSeed(values.seed);
+      const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+      const selected = selectClaims(all, positionals);
+      const claims = shard ? shardClaims(selected, shard) : selected;
+      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, onEvent: values.json ? undefined : progressPrinter(claims) });
+    }
+    const { manifest, results } = outcome;
     const runFolder = path.join(outDir, 'runs', manifest.id);
     if (values.json) {
       console.log(JSON.stringify(jsonSummary(manifest.id, runFolder, results)));
     } else {
-      console.log(summaryTable(results, selected));
-      console.log(`\nrun ${manifest.id} (tier ${tier}, seed ${seed}, ${formatDuration(manifest.durationMs ?? 0)})\nresults: ${runFolder}`);
+      console.log(summaryTable(results, all));
+      const shardText = manifest.shard ? `, shard ${manifest.shard.index}/${manifest.shard.count}` : '';
+      console.log(`\nrun ${manifest.id} (tier ${manifest.tier}, seed ${manifest.seed}${shardText}, ${formatDuration(manifest.durationMs ?? 0)})\nresults: ${runFolder}`);
     }
     if (values.report) {
       const site = path.resolve(values.site ?? path.join(outDir, 'site'));
@@ -62,7 +77,7 @@ export function parseTier(value: string | undefined): Tier {
   return value as Tier;
 }
 
-function parseSeed(value: string | undefined): number {
+export function parseSeed(value: string | undefined): number {
   const seed = Number(value);
   if (!/^\d+$/.test(value ?? '') || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
     throw new UsageError(`--seed must be an integer in [0, 4294967295], got '${value}'`);
@@ -70,7 +85,7 @@ function parseSeed(value: string | undefined): number {
   return seed;
 }
 
-function jsonSummary(id: string, dir: string, results: ClaimResult[]) {
+export function jsonSummary(id: string, dir: string, results: ClaimResult[]) {
   return {
     run: { id, dir },
     claims: results.map((r) => ({
@@ -83,9 +98,9 @@ function jsonSummary(id: string, dir: string, results: ClaimResult[]) {
   };
 }
 
-const MARK: Record<ClaimResult['verdict'], string> = { reproduced: '✓', 'not reproduced': '✗', error: '!', 'not run at this tier': '–' };
+export const MARK: Record<ClaimResult['verdict'], string> = { reproduced: '✓', 'not reproduced': '✗', error: '!', 'not run at this tier': '–' };
 
-function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): string {
+export function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): string {
   const rows = results.map((r) => {
     const spec = claims.find((c) => c.spec.id === r.claimId)?.spec;
     const keyId = spec?.keyExpectation ?? spec?.expectations[0]?.id;
@@ -101,7 +116,7 @@ function truncate(text: string, n: number): string {
 }
 
 /** Progress on stderr: one line per claim, updated in place on a terminal. */
-function progressPrinter(claims: LoadedClaim[]): (event: RunEvent) => void {
+export function progressPrinter(claims: LoadedClaim[]): (event: RunEvent) => void {
   const tty = process.stderr.isTTY;
   let last = 0;
   return (event) => {

@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import { selectClaims } from '../claims';
+import { compareResults, latestResult, type ClaimComparison } from '../check';
+import { formatNumber } from '../format';
+import { defaultReportsDir } from '../paths';
+import { runClaims } from '../runner';
+import { readRuns } from '../store';
+import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
+import { MARK, parseSeed, parseTier, progressPrinter } from './run';
+
+const usage = 'claimbench check <ids|globs…> [--tier T] [--in DIR] [--seed N] [--json] [--claims DIR]';
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'run claims and compare with the latest stored run of the same tier (exit 1 on a regression)',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { ...claimsOption, tier: { type: 'string', default: 'quick' }, in: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+      usage,
+    );
+    const tier = parseTier(values.tier);
+    const inDir = path.resolve(values.in ?? defaultReportsDir());
+    const claims = selectClaims(loadValidClaims(values.claims), positionals);
+    const { runs } = readRuns(inDir);
+    const baselines = new Map(claims.map((c) => [c.spec.id, latestResult(runs, c.spec.id, tier)]));
+    // Same seed as the baseline, so any difference comes from the code, not from the draw.
+    const baselineSeeds = [...new Set([...baselines.values()].flatMap((b) => (b ? [runs.find((r) => r.manifest.id === b.runId)?.manifest.seed ?? 1] : [])))];
+    const seed = values.seed !== undefined ? parseSeed(values.seed) : baselineSeeds.length === 1 ? baselineSeeds[0] : 1;
+    const { manifest, results } = await runClaims({ claims, tier, seed, outDir: inDir, selection: positionals, onEvent: values.json ? undefined : progressPrinter(claims) });
+    const comparisons = results.map((r) => compareResults(claims.find((c) => c.spec.id === r.claimId)!.spec, baselines.get(r.claimId) ?? null, r));
+    if (values.json) {
+      console.log(JSON.stringify({ run: { id: manifest.id, dir: path.join(inDir, 'runs', manifest.id) }, seed, comparisons }));
+    } else {
+      console.log(comparisonTable(comparisons));
+      for (const c of comparisons.filter((x) => x.regression)) console.log(`\nREGRESSION ${c.claimId}:\n  ${c.reasons.join('\n  ')}`);
+      console.log(`\ncheck run ${manifest.id} (tier ${tier}, seed ${seed}) stored in ${inDir}`);
+    }
+    if (results.some((r) => r.verdict === 'error')) return 2;
+    return comparisons.some((c) => c.regression) ? 1 : 0;
+  },
+};
+
+function comparisonTable(comparisons: ClaimComparison[]): string {
+  const rows = comparisons.map((c) => {
+    const moved = c.changes.filter((m) => m.delta !== 0);
+    const text = moved.length === 0 ? (c.baselineRunId ? 'all metrics identical' : 'no baseline') : moved.slice(0, 3).map((m) => `${m.metric} ${m.before === null ? '—' : formatNumber(m.before)} → ${m.after === null ? '—' : formatNumber(m.after)}${m.beyondLimit ? ' (beyond limit)' : ''}`).join('; ') + (moved.length > 3 ? `; +${moved.length - 3} more` : '');
+    const before = c.before ? `${MARK[c.before]} ${c.before}` : '—';
+    return [c.claimId, `${before} → ${MARK[c.after]} ${c.after}`, text, c.regression ? 'REGRESSION' : 'ok'];
+  });
+  return table(['claim', 'verdict (baseline → now)', 'metric changes', 'status'], rows);
+}

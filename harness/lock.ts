@@ -1,0 +1,63 @@
+/**
+ * Who is writing a run. A run folder holds `.lock` (created exclusively) while a process writes it, and
+ * its manifest names that process. A run whose writer is gone was killed: it is incomplete and can be
+ * resumed. Liveness can only be checked on the writer's own machine; elsewhere a writer counts as alive.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface Writer {
+  pid: number;
+  hostname: string;
+}
+
+export function currentWriter(): Writer {
+  return { pid: process.pid, hostname: os.hostname() };
+}
+
+/** Whether the process that wrote `writer` may still be running. */
+export function writerIsAlive(writer: Writer | undefined): boolean {
+  if (!writer) return false;
+  if (writer.hostname !== os.hostname()) return true;
+  try {
+    process.kill(writer.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+const LOCK_FILE = '.lock';
+
+/**
+ * Takes the run folder's lock for this process, replacing a stale lock left by a dead writer.
+ * Returns a function that releases it.
+ */
+export function acquireRunLock(runFolder: string): () => void {
+  const file = path.join(runFolder, LOCK_FILE);
+  const me = currentWriter();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readLock(file);
+      if (holder && writerIsAlive(holder)) {
+        throw new Error(`run ${path.basename(runFolder)} is being written by process ${holder.pid} on ${holder.hostname}; if that machine is gone, delete ${file}`);
+      }
+      fs.rmSync(file, { force: true }); // stale: its writer died
+    }
+  }
+  throw new Error(`cannot lock ${runFolder}: another process keeps taking the lock`);
+}
+
+function readLock(file: string): Writer | undefined {
+  try {
+    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Writer;
+    return typeof value.pid === 'number' && typeof value.hostname === 'string' ? value : undefined;
+  } catch {
+    return undefined; // torn or foreign lock file: treat as stale
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Sharding a run over machines and merging the shards back into one run. A shard is a deterministic
+ * slice of the selected claims (claim k of the id-sorted selection goes to shard k mod n); since each
+ * claim's seed depends only on the run seed and its id, the merged run equals a single-machine run.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeJsonAtomic } from './atomic';
+import { UsageError } from './claims';
+import { claimDir, runDir } from './store';
+import type { ClaimResult, LoadedClaim, RunManifest } from './types';
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n, got '${text}'`);
+  return { index, count };
+}
+
+export function shardClaims(claims: LoadedClaim[], shard: Shard): LoadedClaim[] {
+  const sorted = [...claims].sort((a, b) => a.spec.id.localeCompare(b.spec.id));
+  return sorted.filter((_, k) => k % shard.count === shard.index - 1);
+}
+
+/**
+ * Combines complete shard runs into one new run under the same folder. The shards must share tier,
+ * seed, selection, commit and shard count, and together cover every shard index exactly once.
+ */
+export function mergeShardRuns(outDir: string, runIds: string[]): RunManifest {
+  if (runIds.length === 0) throw new UsageError('merge needs the ids of the shard runs');
+  const manifests = runIds.map((id) => {
+    const file = path.join(runDir(outDir, id), 'manifest.json');
+    if (!fs.existsSync(file)) throw new UsageError(`no run '${id}' under ${path.join(outDir, 'runs')}`);
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as RunManifest;
+  });
+  const first = manifests[0];
+  for (const m of manifests) {
+    if (!m.shard) throw new UsageError(`run ${m.id} is not a shard (it was not run with --shard)`);
+    if (m.status !== 'complete') throw new UsageError(`shard run ${m.id} is ${m.status}; resume it first (claimbench run --resume ${m.id})`);
+    const differs = (['tier', 'seed'] as const).filter((k) => m[k] !== first[k]);
+    if (JSON.stringify(m.selection) !== JSON.stringify(first.selection)) throw new UsageError(`shard runs ${first.id} and ${m.id} selected different claims`);
+    if (m.provenance.commit !== first.provenance.commit) throw new UsageError(`shard runs ${first.id} and ${m.id} ran different commits (${first.provenance.commit} vs ${m.provenance.commit})`);
+    if (m.shard.count !== first.shard?.count) throw new UsageError(`shard runs ${first.id} and ${m.id} split into different shard counts`);
+    if (differs.length > 0) throw new UsageError(`shard runs ${first.id} and ${m.id} differ in ${differs.join(', ')}`);
+  }
+  const count = first.shard?.count as number;
+  const indices = manifests.map((m) => m.shard?.index as number).sort((a, b) => a - b);
+  const expected = Array.from({ length: count }, (_, i) => i + 1);
+  if (JSON.stringify(indices) !== JSON.stringify(expected)) {
+    throw new UsageError(`shards must cover 1…${count} exactly once; got ${indices.join(', ')}`);
+  }
+
+  const id = `${first.id.replace(/-[0-9a-f]{6}$/, '')}-merged-${randomBytes(3).toString('hex')}`;
+  const dir = runDir(outDir, id);
+  fs.mkdirSync(dir);
+  const claims = manifests.flatMap((m) => m.claims).sort();
+  for (const m of manifests) {
+    for (const claimId of m.claims) {
+      const from = claimDir(outDir, m.id, claimId);
+      const to = claimDir(outDir, id, claimId);
+      fs.mkdirSync(to, { recursive: true });
+      for (const file of fs.readdirSync(from)) {
+        if (file === 'result.json') continue;
+        fs.copyFileSync(from + path.sep + file, to + path.sep + file);
+      }
+      const result = JSON.parse(fs.readFileSync(path.join(from, 'result.json'), 'utf8')) as ClaimResult;
+      writeJsonAtomic(path.join(to, 'result.json'), { ...result, runId: id });
+    }
+  }
+  const startedAt = manifests.map((m) => m.startedAt).sort()[0];
+  const endedAt = manifests.map((m) => m.endedAt ?? m.startedAt).sort().at(-1) as string;
+  const { shard: _shard, writer: _writer, resumedAt: _resumed, ...base } = first;
+  const merged: RunManifest = {
+    ...base,
+    id,
+    status: 'complete',
+    claims,
+    mergedFrom: manifests.map((m) => m.id),
+    startedAt,
+    endedAt,
+    durationMs: manifests.reduce((s, m) => s + (m.durationMs ?? 0), 0),
+  };
+  writeJsonAtomic(path.join(dir, 'manifest.json'), merged);
+  return merged;
+}

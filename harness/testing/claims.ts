@@ -1,0 +1,27 @@
+/** Test helpers: claim specs of the `test` paper written into a temporary claims folder. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ClaimSpec, Params } from '../types';
+
+export function testSpec(slug: string, kind: string, params: Params, overrides: Partial<ClaimSpec> = {}): ClaimSpec {
+  return {
+    id: `test.${slug}`,
+    title: slug,
+    paper: { key: 'test', citation: 'Test paper', section: '§1' },
+    statement: 'A test claim.',
+    precision: 'float64',
+    experiment: { kind, params },
+    tiers: { quick: {}, full: {}, paper: { unavailable: 'the paper used a GPU cluster' } },
+    expectations: [{ id: 'x-big', metric: 'x', comparator: 'atLeast', min: 1, rationale: 'test' }],
+    ...overrides,
+  };
+}
+
+/** Writes specs to `<tmp>/claims/test/<slug>.json`; returns the tmp root. */
+export function writeClaimsFolder(specs: ClaimSpec[]): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'claimbench-test-'));
+  fs.mkdirSync(path.join(root, 'claims', 'test'), { recursive: true });
+  for (const s of specs) fs.writeFileSync(path.join(root, 'claims', 'test', `${s.id.slice('test.'.length)}.json`), JSON.stringify(s));
+  return root;
+}
