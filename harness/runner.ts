@@ -44,8 +44,9 @@ export function claimSeed(runSeed: number, claimId: string): number {
   return mixSeed(runSeed, hashString(claimId));
 }
 
+/** `2026-11-23T18-47-45-123Z-quick-6ce74b`: sorts by start time to the millisecond, unique by its suffix. */
 export function newRunId(tier: Tier, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
   return `${stamp}-${tier}-${randomBytes(3).toString('hex')}`;
 }
 

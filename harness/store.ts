@@ -70,6 +70,8 @@ export function readRuns(dir: string): { runs: StoredRun[]; problems: StoreProbl
     }
     runs.push({ manifest, dir: where, results });
   }
+  // Oldest first by start time; folder names break ties (merged runs reuse their first shard's time).
+  runs.sort((a, b) => a.manifest.startedAt.localeCompare(b.manifest.startedAt) || a.manifest.id.localeCompare(b.manifest.id));
   return { runs, problems };
 }
 
