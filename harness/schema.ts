@@ -122,8 +122,8 @@ export const claimSpecSchema = {
       type: 'array',
       items: {
         oneOf: [
-          { type: 'object', additionalProperties: false, required: ['metric', 'absolute'], properties: { metric: { type: 'string', minLength: 1 }, absolute: { type: 'number', minimum: 0 } } },
-          { type: 'object', additionalProperties: false, required: ['metric', 'relative'], properties: { metric: { type: 'string', minLength: 1 }, relative: { type: 'number', minimum: 0 } } },
+          { type: 'object', additionalProperties: false, required: ['metric', 'absolute'], properties: { metric: { type: 'string', minLength: 1 }, absolute: { type: 'number', minimum: 0 }, rationale: { type: 'string' } } },
+          { type: 'object', additionalProperties: false, required: ['metric', 'relative'], properties: { metric: { type: 'string', minLength: 1 }, relative: { type: 'number', minimum: 0 }, rationale: { type: 'string' } } },
         ],
       },
     },

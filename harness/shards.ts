@@ -31,10 +31,37 @@ export function shardClaims(claims: LoadedClaim[], shard: Shard): LoadedClaim[] 
 }
 
 /**
+ * The shard runs under `outDir` not yet merged, when they form exactly one sharded run (same tier, seed,
+ * commit and shard count). Used by `claimbench merge` without ids, e.g. after a CI matrix.
+ */
+export function findUnmergedShards(outDir: string): string[] {
+  const root = path.join(outDir, 'runs');
+  if (!fs.existsSync(root)) throw new UsageError(`no runs under ${outDir}`);
+  const manifests: RunManifest[] = [];
+  for (const id of fs.readdirSync(root)) {
+    try {
+      manifests.push(JSON.parse(fs.readFileSync(path.join(root, id, 'manifest.json'), 'utf8')) as RunManifest);
+    } catch {
+      // not a run folder; readRuns reports such files, merge ignores them
+    }
+  }
+  const merged = new Set(manifests.flatMap((m) => m.mergedFrom ?? []));
+  const shards = manifests.filter((m) => m.shard && !merged.has(m.id));
+  const groups = new Map<string, string[]>();
+  for (const m of shards) {
+    const key = JSON.stringify([m.tier, m.seed, m.provenance.commit, m.shard?.count, m.selection]);
+    groups.set(key, [...(groups.get(key) ?? []), m.id]);
+  }
+  if (groups.size === 0) throw new UsageError(`no unmerged shard runs under ${root}`);
+  if (groups.size > 1) throw new UsageError(`shard runs of ${groups.size} different sharded runs under ${root}; name the ones to merge`);
+  return [...groups.values()][0].sort();
+}
+
+/**
  * Combines complete shard runs into one new run under the same folder. The shards must share tier,
  * seed, selection, commit and shard count, and together cover every shard index exactly once.
  */
-export function mergeShardRuns(outDir: string, runIds: string[]): RunManifest {
+export function mergeShardRuns(outDir: string, runIds: string[], options: { prune?: boolean } = {}): RunManifest {
   if (runIds.length === 0) throw new UsageError('merge needs the ids of the shard runs');
   const manifests = runIds.map((id) => {
     const file = path.join(runDir(outDir, id), 'manifest.json');
@@ -89,5 +116,8 @@ export function mergeShardRuns(outDir: string, runIds: string[]): RunManifest {
     durationMs: manifests.reduce((s, m) => s + (m.durationMs ?? 0), 0),
   };
   writeJsonAtomic(path.join(dir, 'manifest.json'), merged);
+  if (options.prune) {
+    for (const m of manifests) fs.rmSync(runDir(outDir, m.id), { recursive: true, force: true });
+  }
   return merged;
 }

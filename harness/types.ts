@@ -80,7 +80,7 @@ export interface ClaimSpec {
   drift?: DriftLimit[];
 }
 
-export type DriftLimit = { metric: string; absolute: number } | { metric: string; relative: number };
+export type DriftLimit = ({ metric: string; absolute: number } | { metric: string; relative: number }) & { rationale?: string };
 
 /** A claim spec together with the file it was read from. */
 export interface LoadedClaim {

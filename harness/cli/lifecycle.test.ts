@@ -117,7 +117,7 @@ describe('shard + merge', () => {
     for (const i of [1, 2, 3]) shards.push(JSON.parse((await cli('run', '--claims', claims, '--out', out, '--seed', '5', '--shard', `${i}/3`, '--json')).out));
     expect(shards.map((s) => s.claims.length)).toEqual([2, 2, 1]);
     expect(await cli('merge', shards[0].run.id, shards[1].run.id, '--in', out)).toMatchObject({ code: 2, err: expect.stringContaining('must cover 1…3 exactly once') });
-    const merged = await cli('merge', ...shards.map((s) => s.run.id), '--in', out);
+    const merged = await cli('merge', '--in', out);
     expect(merged.code).toBe(0);
     const mergedId = /into run (\S+)/.exec(merged.out)![1];
     const { runs } = readRuns(out);
@@ -128,6 +128,8 @@ describe('shard + merge', () => {
     expect(m).toMatchObject({ status: 'complete', seed: 5, mergedFrom: shards.map((s) => s.run.id) });
     expect(m.claims).toEqual(['test.a', 'test.b', 'test.c', 'test.d', 'test.e']);
     expect(m.shard).toBeUndefined();
+    // Without ids, merge finds the unmerged shards itself; once merged, there are none left.
+    expect(await cli('merge', '--in', out)).toMatchObject({ code: 2, err: expect.stringContaining('no unmerged shard runs') });
     expect(await cli('run', '--shard', '4/3', '--claims', claims, '--out', out)).toMatchObject({ code: 2, err: expect.stringContaining('--shard must be i/n') });
   });
 });
