@@ -43,6 +43,8 @@ export interface ExperimentContext {
   rng: Rng;
   /** Reports progress, e.g. `progress(37, 201)`. */
   progress(done: number, total: number): void;
+  /** Worker threads the experiment may use for independent runs (see `mapParallel`); results must not depend on it. */
+  jobs: number;
 }
 
 /** A JSON Schema object (kept loose: ajv checks it when it is compiled). */

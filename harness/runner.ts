@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { writeJsonAtomic } from './atomic';
 import { UsageError, tierParams } from './claims';
 import { acquireRunLock, currentWriter } from './lock';
+import { defaultJobs } from './parallel';
 import { collectProvenance } from './provenance';
 import { experimentKinds } from './registry';
 import { createRng, hashString, mixSeed } from './rng';
@@ -34,6 +35,8 @@ export interface RunOptions {
   selection: string[];
   /** This run is one slice of a sharded run. */
   shard?: { index: number; count: number };
+  /** Worker threads for experiments with independent runs (default: one per core). */
+  jobs?: number;
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -94,7 +97,7 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
  * Finishes an interrupted run: runs every claim of its manifest that has no result.json yet, with the
  * run's own tier and seed, and marks it complete. Refuses while the run's writer is still alive.
  */
-export async function resumeRun(options: { outDir: string; runId: string; claims: LoadedClaim[]; onEvent?: (event: RunEvent) => void }): Promise<RunOutcome> {
+export async function resumeRun(options: { outDir: string; runId: string; claims: LoadedClaim[]; jobs?: number; onEvent?: (event: RunEvent) => void }): Promise<RunOutcome> {
   const dir = runDir(options.outDir, options.runId);
   const manifestFile = path.join(dir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) throw new UsageError(`no run '${options.runId}' under ${path.join(options.outDir, 'runs')}`);
@@ -110,14 +113,14 @@ export async function resumeRun(options: { outDir: string; runId: string; claims
     writer: currentWriter(),
     resumedAt: [...(manifest.resumedAt ?? []), new Date().toISOString()],
   };
-  return executeRun(resumed, dir, missing.map((id) => known.get(id) as LoadedClaim), { tier: manifest.tier, seed: manifest.seed, outDir: options.outDir, onEvent: options.onEvent });
+  return executeRun(resumed, dir, missing.map((id) => known.get(id) as LoadedClaim), { tier: manifest.tier, seed: manifest.seed, outDir: options.outDir, jobs: options.jobs, onEvent: options.onEvent });
 }
 
 async function executeRun(
   manifest: RunManifest,
   dir: string,
   claims: LoadedClaim[],
-  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'onEvent'>,
+  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'onEvent'>,
 ): Promise<RunOutcome> {
   const release = acquireRunLock(dir);
   try {
@@ -126,7 +129,7 @@ async function executeRun(
     const results: ClaimResult[] = [];
     for (const [index, claim] of claims.entries()) {
       options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length });
-      const result = await runOneClaim(claim, { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, onEvent: options.onEvent });
+      const result = await runOneClaim(claim, { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, jobs: options.jobs ?? defaultJobs(), onEvent: options.onEvent });
       results.push(result);
       options.onEvent?.({ type: 'claim-end', result, index, total: claims.length });
     }
@@ -146,6 +149,7 @@ async function executeRun(
 
 interface ClaimRunContext {
   runId: string;
+  jobs: number;
   tier: Tier;
   seed: number;
   outDir: string;
@@ -186,6 +190,7 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
         seed,
         rng: createRng(seed),
         progress: (done, total) => run.onEvent?.({ type: 'progress', claimId: spec.id, done, total }),
+        jobs: run.jobs,
       });
       const durationMs = performance.now() - t0;
       writeJsonAtomic(path.join(folder, 'evidence.json'), output.evidence);

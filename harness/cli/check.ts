@@ -6,9 +6,9 @@ import { defaultReportsDir } from '../paths';
 import { runClaims } from '../runner';
 import { readRuns } from '../store';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
-import { MARK, parseSeed, parseTier, progressPrinter } from './run';
+import { MARK, parseJobs, parseSeed, parseTier, progressPrinter } from './run';
 
-const usage = 'claimbench check <ids|globs…> [--tier T] [--in DIR] [--seed N] [--json] [--claims DIR]';
+const usage = 'claimbench check <ids|globs…> [--tier T] [--in DIR] [--seed N] [--jobs N] [--json] [--claims DIR]';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -17,7 +17,7 @@ export const checkCommand: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { ...claimsOption, tier: { type: 'string', default: 'quick' }, in: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+      { ...claimsOption, tier: { type: 'string', default: 'quick' }, in: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' } },
       usage,
     );
     const tier = parseTier(values.tier);
@@ -28,7 +28,8 @@ export const checkCommand: Command = {
     // Same seed as the baseline, so any difference comes from the code, not from the draw.
     const baselineSeeds = [...new Set([...baselines.values()].flatMap((b) => (b ? [runs.find((r) => r.manifest.id === b.runId)?.manifest.seed ?? 1] : [])))];
     const seed = values.seed !== undefined ? parseSeed(values.seed) : baselineSeeds.length === 1 ? baselineSeeds[0] : 1;
-    const { manifest, results } = await runClaims({ claims, tier, seed, outDir: inDir, selection: positionals, onEvent: values.json ? undefined : progressPrinter(claims) });
+    const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs);
+    const { manifest, results } = await runClaims({ claims, tier, seed, outDir: inDir, selection: positionals, jobs, onEvent: values.json ? undefined : progressPrinter(claims) });
     const comparisons = results.map((r) => compareResults(claims.find((c) => c.spec.id === r.claimId)!.spec, baselines.get(r.claimId) ?? null, r));
     if (values.json) {
       console.log(JSON.stringify({ run: { id: manifest.id, dir: path.join(inDir, 'runs', manifest.id) }, seed, comparisons }));

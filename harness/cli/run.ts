@@ -9,7 +9,7 @@ import { formatDuration, formatNumber } from '../format';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 
 const usage =
-  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--json] [--report] [--site DIR] [--claims DIR]\n' +
+  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--jobs N] [--json] [--report] [--site DIR] [--claims DIR]\n' +
   '       claimbench run --resume <run-id> [--out DIR] [--json] [--report]';
 
 export const runCommand: Command = {
@@ -29,22 +29,24 @@ export const runCommand: Command = {
         site: { type: 'string' },
         shard: { type: 'string' },
         resume: { type: 'string' },
+        jobs: { type: 'string' },
       },
       usage,
     );
     const outDir = path.resolve(values.out ?? defaultReportsDir());
     const all = loadValidClaims(values.claims);
+    const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs);
     let outcome: RunOutcome;
     if (values.resume !== undefined) {
       if (positionals.length > 0 || values.shard !== undefined) throw new UsageError('--resume takes no claim selection or --shard: it finishes the run as it was started');
-      outcome = await resumeRun({ outDir, runId: values.resume, claims: all, onEvent: values.json ? undefined : progressPrinter(all) });
+      outcome = await resumeRun({ outDir, runId: values.resume, claims: all, jobs, onEvent: values.json ? undefined : progressPrinter(all) });
     } else {
       const tier = parseTier(values.tier);
       const seed = parseSeed(values.seed);
       const shard = values.shard === undefined ? undefined : parseShard(values.shard);
       const selected = selectClaims(all, positionals);
       const claims = shard ? shardClaims(selected, shard) : selected;
-      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, onEvent: values.json ? undefined : progressPrinter(claims) });
+      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, jobs, onEvent: values.json ? undefined : progressPrinter(claims) });
     }
     const { manifest, results } = outcome;
     const runFolder = path.join(outDir, 'runs', manifest.id);
@@ -83,6 +85,12 @@ export function parseSeed(value: string | undefined): number {
     throw new UsageError(`--seed must be an integer in [0, 4294967295], got '${value}'`);
   }
   return seed;
+}
+
+export function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!/^\d+$/.test(value) || jobs < 1) throw new UsageError(`--jobs must be a positive integer, got '${value}'`);
+  return jobs;
 }
 
 export function jsonSummary(id: string, dir: string, results: ClaimResult[]) {

@@ -1,5 +1,5 @@
 import { mlpObjective, parameterLayout } from '../../models';
-import { createRng } from '../rng';
+import { testContext } from '../testing/context';
 import { lineScan, pointOnLine, type LineScanParams } from './line-scan';
 
 const base: LineScanParams = {
@@ -10,7 +10,7 @@ const base: LineScanParams = {
   t: { start: 100, stop: 700, step: 30 },
   noise: { scale: 1, power: 2 },
 };
-const ctx = (seed: number) => ({ tier: 'quick' as const, seed, rng: createRng(seed), progress: () => undefined });
+const ctx = testContext;
 
 describe('pointOnLine', () => {
   it('sets hidden weights 0, hidden biases c, last weights t·M, last bias 0', () => {

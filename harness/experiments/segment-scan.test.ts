@@ -1,4 +1,4 @@
-import { createRng } from '../rng';
+import { testContext } from '../testing/context';
 import { classifyShape, segmentScan, type SegmentScanParams } from './segment-scan';
 
 const thresholds = { linearMaxSlope: 1.3, linearMinR2: 0.95 };
@@ -30,7 +30,7 @@ describe('segment-scan', () => {
       points: 8,
       shape: thresholds,
     };
-    const out = segmentScan.run(params, { tier: 'quick', seed: 1, rng: createRng(1), progress: () => undefined }) as Awaited<ReturnType<typeof segmentScan.run>>;
+    const out = segmentScan.run(params, testContext(1)) as Awaited<ReturnType<typeof segmentScan.run>>;
     expect(out.metrics['kaiming.count']).toBe(3);
     expect(out.metrics['kaiming.linear'] + out.metrics['kaiming.superlinear'] + out.metrics['kaiming.other']).toBe(3);
     expect(out.metrics['appendixB.linear'] + out.metrics['appendixB.superlinear'] + out.metrics['appendixB.other']).toBe(7);

@@ -36,6 +36,12 @@ const GLYPHS: Record<Verdict, string> = {
     '<path d="M4 6h4" stroke="#595959" stroke-width="1.4" stroke-linecap="round"/>',
 };
 
+/** One verdict square alone, decorative (hidden from screen readers), for legends beside the word. */
+export function verdictGlyph(verdict: Verdict): string {
+  const glyph = GLYPHS[verdict] ?? GLYPHS['not run at this tier'];
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="glyph" aria-hidden="true" viewBox="0 0 ${CELL} ${CELL}" width="${CELL}" height="${CELL}">${glyph}</svg>`;
+}
+
 /** One square per result, oldest left. `title` names the chart; `desc` summarises it in words. */
 export function verdictStrip(cells: StripCell[], title: string, desc: string): string {
   const anyIncomplete = cells.some((c) => c.incomplete);
