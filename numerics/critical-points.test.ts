@@ -1,0 +1,86 @@
+import { mlpObjective } from '../models';
+import { QUARTIC_CRITICAL_POINT, quarticObjective } from '../models/quartic';
+import { createRng } from '../harness/rng';
+import {
+  DEFAULT_LINE_SEARCH,
+  FRYE_MINRES_OPTIONS,
+  backtrackingLineSearch,
+  dampedNewton,
+  gradientFlatness,
+  gradientNormDescent,
+  hessianFrobeniusNorm,
+  newtonMr,
+} from './critical-points';
+
+const exact = { kind: 'exact' as const };
+const newtonOptions = { iterations: 100, minres: FRYE_MINRES_OPTIONS, lineSearch: DEFAULT_LINE_SEARCH, hessianNorm: exact };
+
+describe('Newton-MR on the quartic (thesis §3.4.2)', () => {
+  it('converges to the critical point (−3, 0) from x₀ < −√2', () => {
+    const run = newtonMr(quarticObjective(), Float64Array.of(-3.8, 1.5), newtonOptions);
+    expect(run.theta[0]).toBeCloseTo(QUARTIC_CRITICAL_POINT[0], 10);
+    expect(Math.abs(run.theta[1])).toBeLessThan(1e-10);
+    expect(Math.min(...run.trace.gradNormSq)).toBeLessThan(1e-20);
+  });
+
+  it('stalls at the strict gradient-flat point (√2, 0) from x₀ > −√2, with r near 1', () => {
+    const run = newtonMr(quarticObjective(), Float64Array.of(2.5, -1), newtonOptions);
+    expect(Math.abs(run.theta[0] - Math.SQRT2)).toBeLessThan(1e-3);
+    expect(Math.abs(run.theta[1])).toBeLessThan(1e-3);
+    const final = run.trace.gradNormSq.at(-1)!;
+    expect(Math.abs(final - (9 - 4 * Math.SQRT2) ** 2) / (9 - 4 * Math.SQRT2) ** 2).toBeLessThan(0.01);
+    expect(run.trace.r.at(-1)!).toBeGreaterThan(0.9);
+  });
+
+  it('records a compact trace with one entry per iterate', () => {
+    const run = newtonMr(quarticObjective(), Float64Array.of(0.5, 0.5), { ...newtonOptions, iterations: 5 });
+    expect(run.trace.gradNormSq).toHaveLength(run.iterations + 1);
+    expect(run.trace.alpha.length).toBe(run.trace.r.length);
+    expect(run.trace.r.every((r) => r >= 0 && r <= 1 + 1e-12)).toBe(true);
+  });
+
+  it('reports divergence instead of throwing', () => {
+    const nan = { ...quarticObjective(), lossAndGradient: () => ({ loss: NaN, gradient: Float64Array.of(NaN, NaN) }) };
+    const run = newtonMr(nan, Float64Array.of(1, 1), newtonOptions);
+    expect(run.stop).toBe('diverged');
+    expect(run.divergence).toMatch(/non-finite loss at iteration 0/);
+  });
+});
+
+describe('line search and flatness', () => {
+  it('accepts the full Newton step on a quadratic', () => {
+    const q = { ...quarticObjective() };
+    const theta = Float64Array.of(-3.001, 0.001);
+    const g = q.lossAndGradient(theta).gradient;
+    const h = q.hessian(theta);
+    const p = Float64Array.of(-g[0] / h[0], -g[1] / h[3]);
+    const s = g[0] ** 2 + g[1] ** 2;
+    expect(backtrackingLineSearch(q, theta, p, s, -s, 1, DEFAULT_LINE_SEARCH)).toBe(1);
+  });
+
+  it('computes r and r_H as eq. 3.36–3.37', () => {
+    expect(gradientFlatness(3, 0, 10, 0, 3)).toEqual({ r: 1, rH: 0 });
+    expect(gradientFlatness(0, 0, 10, 1, 3)).toEqual({ r: 0, rH: 0 });
+    expect(gradientFlatness(1, 2, 4, 0.5, 1)).toEqual({ r: 1 / 3, rH: 0.5 });
+  });
+
+  it('estimates ‖H‖_F by Hutchinson within a few percent of the exact value', () => {
+    const rng = createRng(3);
+    const data = { n: 30, inputDim: 3, outputDim: 2, x: Float64Array.from({ length: 90 }, () => rng.normal()), y: Float64Array.from({ length: 60 }, () => rng.normal()) };
+    const objective = mlpObjective({ widths: [3, 6, 2], activation: 'tanh' }, { kind: 'mse' }, data);
+    const theta = Float64Array.from({ length: objective.dim }, () => 0.5 * rng.normal());
+    const truth = hessianFrobeniusNorm(objective, theta, exact);
+    const estimate = hessianFrobeniusNorm(objective, theta, { kind: 'hutchinson', probes: 400, rng: createRng(4) });
+    expect(Math.abs(estimate - truth) / truth).toBeLessThan(0.05);
+  });
+});
+
+describe('damped Newton and BTLS-GNM', () => {
+  it('both reach the quartic critical point from the left', () => {
+    const damped = dampedNewton(quarticObjective(), Float64Array.of(-3.5, 0.8), { iterations: 60, minres: FRYE_MINRES_OPTIONS, damping: [0, 1e-2, 1e-1, 1], hessianNorm: exact });
+    expect(damped.theta[0]).toBeCloseTo(-3, 6);
+    const gnm = gradientNormDescent(quarticObjective(), Float64Array.of(-3.5, 0.8), { iterations: 5000, lineSearch: { alpha: 1e-3, beta: 0.5, rho: 1e-4, epsilon: 1e-12 } });
+    expect(gnm.theta[0]).toBeCloseTo(-3, 4);
+    expect(gnm.trace.gradNormSq.at(-1)!).toBeLessThan(gnm.trace.gradNormSq[0]);
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * Second-order critical-point finders from C. G. Frye's thesis (Ch. 2): Newton-MR (Alg. 13 with the
+ * back-tracking line search of Alg. 12), damped Newton (Alg. 11) and gradient-norm minimisation by
+ * gradient descent with a back-tracking line search (BTLS-GNM, Alg. 2 + an Armijo test on ‖∇L‖²).
+ * Each is a pure function of an objective and a start, returning the final point and a compact trace.
+ *
+ * Gradient-flatness of a Newton step p (Hp ≈ −g), eq. 3.36–3.37:
+ *   r   = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖)      near 1: g is (almost) in ker H
+ *   r_H = ‖H(Hp + g)‖ / (‖H‖_F‖Hp + g‖)    near 0: the residual lies in ker H
+ */
+import type { Objective } from '../models';
+import type { Rng } from '../harness/rng';
+import { minresQlp, type MinresQlpOptions } from './minres-qlp';
+import { dot, norm2 } from './vector';
+
+/** Frye's MR-QLP settings (§2.6.2.1, §3.4.3): rtol 5e-4, maxxnorm 1e4, acondlim 1e7, trancond 1e4. */
+export const FRYE_MINRES_OPTIONS: Required<Omit<MinresQlpOptions, 'maxit' | 'shift'>> = { rtol: 5e-4, maxxnorm: 1e4, acondlim: 1e7, trancond: 1e4 };
+
+export interface LineSearchOptions {
+  /** Initial step size α ∈ (0, 1]. */
+  alpha: number;
+  /** Multiplicative back-tracking factor β ∈ (0, 1). */
+  beta: number;
+  /** Sufficient-decrease tolerance ρ of the back-tracking phase. */
+  rho: number;
+  /** Tolerance ρ' of the first check at α = 1. */
+  rhoPrime: number;
+  /** Minimum step: below it α is set to 0 and the run stops. */
+  epsilon: number;
+}
+
+export const DEFAULT_LINE_SEARCH: LineSearchOptions = { alpha: 1, beta: 0.9, rho: 1e-4, rhoPrime: 1e-4, epsilon: 1e-10 };
+
+/** How ‖H‖_F in r and r_H is obtained: exactly from the full Hessian, or by Hutchinson's estimator. */
+export type HessianNormMethod = { kind: 'exact' } | { kind: 'hutchinson'; probes: number; rng: Rng };
+
+export interface Trace {
+  loss: number[];
+  /** ‖∇L‖² at each iterate, starting with θ₀. */
+  gradNormSq: number[];
+  /** Step size chosen at each iteration (0 when the line search failed). */
+  alpha: number[];
+  /** Gradient-flatness of each iteration's Newton step (Newton methods only). */
+  r: number[];
+  rH: number[];
+  /** MINRES-QLP iterations per Newton step. */
+  innerIterations: number[];
+}
+
+export type FinderStop = 'iteration budget spent' | 'line search found no step' | 'diverged';
+
+export interface FinderResult {
+  theta: Float64Array;
+  trace: Trace;
+  iterations: number;
+  stop: FinderStop;
+  /** Why the run diverged: non-finite loss or gradient, or a step beyond maxxnorm. */
+  divergence?: string;
+}
+
+function emptyTrace(): Trace {
+  return { loss: [], gradNormSq: [], alpha: [], r: [], rH: [], innerIterations: [] };
+}
+
+/** ‖H‖_F of the objective's Hessian at θ. */
+export function hessianFrobeniusNorm(objective: Objective, theta: Float64Array, method: HessianNormMethod): number {
+  if (method.kind === 'exact') return norm2(objective.hessian(theta));
+  // E‖Hz‖² = ‖H‖_F² for z with independent ±1 entries.
+  let sum = 0;
+  const z = new Float64Array(objective.dim);
+  for (let k = 0; k < method.probes; k++) {
+    for (let i = 0; i < z.length; i++) z[i] = method.rng.uniform() < 0.5 ? -1 : 1;
+    const hz = objective.hvp(theta, z);
+    sum += dot(hz, hz);
+  }
+  return Math.sqrt(sum / method.probes);
+}
+
+export function gradientFlatness(residualNorm: number, hResidualNorm: number, hessianNorm: number, stepNorm: number, gradNorm: number): { r: number; rH: number } {
+  const r = residualNorm / (hessianNorm * stepNorm + gradNorm);
+  const rH = residualNorm === 0 ? 0 : hResidualNorm / (hessianNorm * residualNorm);
+  return { r, rH };
+}
+
+function axpy(theta: Float64Array, alpha: number, p: Float64Array): Float64Array {
+  const out = new Float64Array(theta.length);
+  for (let i = 0; i < out.length; i++) out[i] = theta[i] + alpha * p[i];
+  return out;
+}
+
+function squaredGradientNorm(objective: Objective, theta: Float64Array): number {
+  const g = objective.lossAndGradient(theta).gradient;
+  return dot(g, g);
+}
+
+/**
+ * Alg. 12: accept α = 1 if ‖∇L(θ + p)‖² ≤ s + 2ρ'·pᵀHg; otherwise back-track from `alpha` by β until
+ * ‖∇L(θ + αp)‖² ≤ s + 2ραpᵀHg, giving 0 once α < ε.
+ */
+export function backtrackingLineSearch(objective: Objective, theta: Float64Array, p: Float64Array, s: number, slope: number, alpha: number, o: LineSearchOptions): number {
+  const accepts = (a: number, rho: number): boolean => {
+    const value = squaredGradientNorm(objective, axpy(theta, a, p));
+    return Number.isFinite(value) && value <= s + 2 * rho * a * slope;
+  };
+  if (accepts(1, o.rhoPrime)) return 1;
+  let a = alpha;
+  while (!accepts(a, o.rho)) {
+    a *= o.beta;
+    if (a < o.epsilon) return 0;
+  }
+  return a;
+}
+
+export interface NewtonMrOptions {
+  iterations: number;
+  minres: MinresQlpOptions;
+  lineSearch: LineSearchOptions;
+  hessianNorm: HessianNormMethod;
+}
+
+/**
+ * Alg. 13 (Newton-MR): MR-QLP step for Hp = −g, BTLS on ‖∇L‖², then α ← min(1, α/β). The thesis prints
+ * max(1, α/β), which would leave α ≥ 1 for good although Alg. 12 requires α ∈ (0, 1]; we read it as min.
+ */
+export function newtonMr(objective: Objective, theta0: Float64Array, options: NewtonMrOptions): FinderResult {
+  const trace = emptyTrace();
+  let theta: Float64Array = Float64Array.from(theta0);
+  let alpha = options.lineSearch.alpha;
+  const maxxnorm = options.minres.maxxnorm ?? FRYE_MINRES_OPTIONS.maxxnorm;
+  for (let t = 0; ; t++) {
+    const { loss, gradient: g } = objective.lossAndGradient(theta);
+    const s = dot(g, g);
+    trace.loss.push(loss);
+    trace.gradNormSq.push(s);
+    if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
+    if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
+    const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
+    const minus = g.map((x) => -x);
+    const solve = minresQlp(apply, minus, { ...options.minres, maxit: options.minres.maxit ?? objective.dim });
+    const p = solve.x;
+    const hNorm = hessianFrobeniusNorm(objective, theta, options.hessianNorm);
+    const { r, rH } = gradientFlatness(solve.residualNorm, solve.normalResidualNorm, hNorm, solve.xnorm, Math.sqrt(s));
+    trace.r.push(r);
+    trace.rH.push(rH);
+    trace.innerIterations.push(solve.iterations);
+    if (!(solve.xnorm <= maxxnorm) || !p.every(Number.isFinite)) {
+      return { theta, trace, iterations: t, stop: 'diverged', divergence: `step norm ${solve.xnorm} beyond maxxnorm ${maxxnorm} at iteration ${t}` };
+    }
+    // pᵀHg: the directional derivative of ½‖∇L‖² along p, which the sufficient-decrease test scales.
+    const slope = dot(apply(p), g);
+    alpha = backtrackingLineSearch(objective, theta, p, s, slope, alpha, options.lineSearch);
+    trace.alpha.push(alpha);
+    if (alpha === 0) return { theta, trace, iterations: t + 1, stop: 'line search found no step' };
+    theta = axpy(theta, alpha, p);
+    alpha = Math.min(1, alpha / options.lineSearch.beta);
+  }
+}
+
+export interface DampedNewtonOptions {
+  iterations: number;
+  minres: MinresQlpOptions;
+  /** The damping set Γ: one MR-QLP solve of (H + γI)p = −g per γ, keeping the p with least ‖∇L(θ + p)‖². */
+  damping: number[];
+  hessianNorm: HessianNormMethod;
+}
+
+/** Alg. 11 (minimum-residual damped Newton). Stops when no damped step lowers ‖∇L‖². */
+export function dampedNewton(objective: Objective, theta0: Float64Array, options: DampedNewtonOptions): FinderResult {
+  const trace = emptyTrace();
+  let theta: Float64Array = Float64Array.from(theta0);
+  for (let t = 0; ; t++) {
+    const { loss, gradient: g } = objective.lossAndGradient(theta);
+    const s = dot(g, g);
+    trace.loss.push(loss);
+    trace.gradNormSq.push(s);
+    if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
+    if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
+    const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
+    const minus = g.map((x) => -x);
+    let best: { theta: Float64Array; value: number; gamma: number } | null = null;
+    let inner = 0;
+    for (const gamma of options.damping) {
+      const solve = minresQlp(apply, minus, { ...options.minres, shift: -gamma, maxit: options.minres.maxit ?? objective.dim });
+      inner += solve.iterations;
+      if (!solve.x.every(Number.isFinite)) continue;
+      const candidate = axpy(theta, 1, solve.x);
+      const value = squaredGradientNorm(objective, candidate);
+      if (Number.isFinite(value) && (best === null || value < best.value)) best = { theta: candidate, value, gamma };
+    }
+    // Flatness of the undamped step is what r measures; record it for the chosen iterate's start.
+    const undamped = minresQlp(apply, minus, { ...options.minres, maxit: options.minres.maxit ?? objective.dim });
+    const { r, rH } = gradientFlatness(undamped.residualNorm, undamped.normalResidualNorm, hessianFrobeniusNorm(objective, theta, options.hessianNorm), undamped.xnorm, Math.sqrt(s));
+    trace.r.push(r);
+    trace.rH.push(rH);
+    trace.innerIterations.push(inner + undamped.iterations);
+    if (best === null || !(best.value < s)) {
+      trace.alpha.push(0);
+      return { theta, trace, iterations: t + 1, stop: 'line search found no step' };
+    }
+    trace.alpha.push(1);
+    theta = best.theta;
+  }
+}
+
+export interface GradientNormDescentOptions {
+  iterations: number;
+  lineSearch: Pick<LineSearchOptions, 'alpha' | 'beta' | 'rho' | 'epsilon'>;
+}
+
+/**
+ * BTLS-GNM: gradient descent on G(θ) = ‖∇L(θ)‖², whose gradient is 2H∇L (eq. 2.19), with an Armijo
+ * back-tracking line search on G and the step grown by 1/β after each accepted step.
+ */
+export function gradientNormDescent(objective: Objective, theta0: Float64Array, options: GradientNormDescentOptions): FinderResult {
+  const trace = emptyTrace();
+  const o = options.lineSearch;
+  let theta: Float64Array = Float64Array.from(theta0);
+  let alpha = o.alpha;
+  for (let t = 0; ; t++) {
+    const { loss, gradient: g } = objective.lossAndGradient(theta);
+    const s = dot(g, g);
+    trace.loss.push(loss);
+    trace.gradNormSq.push(s);
+    if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
+    if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
+    const direction = objective.hvp(theta, g).map((x) => -2 * x);
+    const slope = -dot(direction, direction); // ∇G·d with d = −∇G
+    for (;;) {
+      const value = squaredGradientNorm(objective, axpy(theta, alpha, direction));
+      if (Number.isFinite(value) && value <= s + o.rho * alpha * slope) break;
+      alpha *= o.beta;
+      if (alpha < o.epsilon) {
+        trace.alpha.push(0);
+        return { theta, trace, iterations: t + 1, stop: 'line search found no step' };
+      }
+    }
+    trace.alpha.push(alpha);
+    theta = axpy(theta, alpha, direction);
+    alpha = alpha / o.beta;
+  }
+}
