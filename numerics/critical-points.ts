@@ -111,8 +111,12 @@ export function backtrackingLineSearch(objective: Objective, theta: Float64Array
   return a;
 }
 
+/** Called with every iterate θ_t (t = 0 is the start); θ_t is never modified afterwards, so it may be kept. */
+export type IterateObserver = (t: number, theta: Float64Array) => void;
+
 export interface NewtonMrOptions {
   iterations: number;
+  observe?: IterateObserver;
   minres: MinresQlpOptions;
   lineSearch: LineSearchOptions;
   hessianNorm: HessianNormMethod;
@@ -132,6 +136,7 @@ export function newtonMr(objective: Objective, theta0: Float64Array, options: Ne
     const s = dot(g, g);
     trace.loss.push(loss);
     trace.gradNormSq.push(s);
+    options.observe?.(t, theta);
     if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
     if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
     const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
@@ -158,13 +163,18 @@ export function newtonMr(objective: Objective, theta0: Float64Array, options: Ne
 
 export interface DampedNewtonOptions {
   iterations: number;
+  observe?: IterateObserver;
   minres: MinresQlpOptions;
   /** The damping set Γ: one MR-QLP solve of (H + γI)p = −g per γ, keeping the p with least ‖∇L(θ + p)‖². */
   damping: number[];
   hessianNorm: HessianNormMethod;
 }
 
-/** Alg. 11 (minimum-residual damped Newton). Stops when no damped step lowers ‖∇L‖². */
+/**
+ * Alg. 11 (minimum-residual damped Newton). A run stops when no damped step lowers ‖∇L‖²: the thesis
+ * terminates runs "without finding an acceptable update" (§3.2.3.3), which is what makes many of its
+ * damped-Newton runs end after a few iterations.
+ */
 export function dampedNewton(objective: Objective, theta0: Float64Array, options: DampedNewtonOptions): FinderResult {
   const trace = emptyTrace();
   let theta: Float64Array = Float64Array.from(theta0);
@@ -173,6 +183,7 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
     const s = dot(g, g);
     trace.loss.push(loss);
     trace.gradNormSq.push(s);
+    options.observe?.(t, theta);
     if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
     if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
     const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
@@ -204,6 +215,7 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
 
 export interface GradientNormDescentOptions {
   iterations: number;
+  observe?: IterateObserver;
   lineSearch: Pick<LineSearchOptions, 'alpha' | 'beta' | 'rho' | 'epsilon'>;
 }
 
@@ -221,6 +233,7 @@ export function gradientNormDescent(objective: Objective, theta0: Float64Array, 
     const s = dot(g, g);
     trace.loss.push(loss);
     trace.gradNormSq.push(s);
+    options.observe?.(t, theta);
     if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
     if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
     const direction = objective.hvp(theta, g).map((x) => -2 * x);

@@ -1,0 +1,506 @@
+/**
+ * `critical-point-search`: Frye's experiments (thesis Ch. 3). Initial points come from an optimiser's
+ * trajectory on the loss, picked uniformly by loss value, with Gaussian noise on half of them
+ * (§3.2.3.2); then each critical-point finder runs from them on worker threads. Metrics: success
+ * fractions, gradient-flatness (r, eq. 3.36) statistics, plateaus, and for the deep linear autoencoder
+ * the match with its analytic critical points and the effect of cutoffs (§3.2.3.4).
+ */
+import * as path from 'node:path';
+import { kaimingNormal, type Objective } from '../../models';
+import { dlaeCriticalPoints } from '../../models/dlae';
+import { mean, polyfit } from '../fit';
+import { mapParallel } from '../parallel';
+import type { ExperimentKind } from '../registry';
+import type { Rng } from '../rng';
+import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
+import { buildProblem, problemSchema, type ProblemSpec } from './critical-point-problems';
+import { ALGORITHM_NAMES, type AlgorithmSpec, type IndexedPoint, type RunInput, type RunOutput } from './critical-point-task';
+
+export interface InitialPointSpec {
+  /** Where the optimiser starts: N(0, std²) per parameter, or Kaiming-normal for MLPs. */
+  init: { kind: 'normal'; std: number } | { kind: 'kaiming' };
+  /** Plain gradient descent on the loss. */
+  steps: number;
+  learningRate: number;
+  /** Variance of the Gaussian noise added to every other chosen point (thesis: 1e-2). */
+  noiseVariance: number;
+}
+
+export type AlgorithmRunSpec = AlgorithmSpec & { runs: number };
+
+export interface CriticalPointSearchParams {
+  problem: ProblemSpec;
+  initialPoints: InitialPointSpec;
+  algorithms: AlgorithmRunSpec[];
+  /** A run succeeds (finds a critical point) when its final ‖∇L‖² is below this (thesis: 1e-10). */
+  successThreshold: number;
+  /** r above which a point counts as gradient-flat (thesis: 0.9). */
+  flatR: number;
+  /** Eigenvalues below −indexThreshold count towards the index (thesis: 1e-5). */
+  indexThreshold: number;
+  analysis: {
+    /** DLAE only: match successful runs with the analytic critical points (loss within `lossTolerance` relative, same index). */
+    analytic?: { lossTolerance: number };
+    /** DLAE only: truncate the first algorithm's runs at the first iterate with ‖∇L‖² < ε (null = ∞: the start). */
+    cutoffs?: (number | null)[];
+    /** A run plateaus when its last `lastFraction` of iterations improve ‖∇L‖² by less than `factor`. */
+    plateau?: { lastFraction: number; factor: number };
+    /** Hessian index at each run's final and/or maximally flat iterate. */
+    indexAt?: { final?: boolean; maxR?: boolean };
+  };
+}
+
+const R_LEVELS = [0.5, 0.9, 0.99] as const;
+const levelName = (r: number): string => `maxRAbove${Math.round(r * 100)}`;
+const cutoffLabel = (eps: number | null): string => (eps === null ? 'inf' : eps.toExponential());
+
+const minresSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['rtol', 'maxxnorm', 'acondlim', 'trancond'],
+  properties: {
+    rtol: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    maxxnorm: { type: 'number', exclusiveMinimum: 0 },
+    acondlim: { type: 'number', exclusiveMinimum: 1 },
+    trancond: { type: 'number', exclusiveMinimum: 1 },
+    maxit: { type: 'integer', minimum: 1 },
+  },
+};
+const hessianNormSchema = {
+  oneOf: [
+    { const: 'exact' },
+    { type: 'object', additionalProperties: false, required: ['hutchinsonProbes'], properties: { hutchinsonProbes: { type: 'integer', minimum: 1 } } },
+  ],
+};
+const unit = { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 };
+const common = { runs: { type: 'integer', minimum: 1 }, iterations: { type: 'integer', minimum: 1 } };
+
+const algorithmSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'runs', 'iterations', 'hessianNorm'],
+      properties: {
+        name: { const: 'newton-mr' },
+        ...common,
+        minres: minresSchema,
+        lineSearch: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['alpha', 'beta', 'rho', 'rhoPrime', 'epsilon'],
+          properties: { alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, beta: unit, rho: unit, rhoPrime: unit, epsilon: { type: 'number', minimum: 0 } },
+        },
+        hessianNorm: hessianNormSchema,
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'runs', 'iterations', 'damping', 'hessianNorm'],
+      properties: { name: { const: 'damped-newton' }, ...common, minres: minresSchema, damping: { type: 'array', items: { type: 'number', minimum: 0 }, minItems: 1 }, hessianNorm: hessianNormSchema },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'runs', 'iterations', 'lineSearch'],
+      properties: {
+        name: { const: 'btls-gnm' },
+        ...common,
+        lineSearch: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['alpha', 'beta', 'rho', 'epsilon'],
+          properties: { alpha: { type: 'number', exclusiveMinimum: 0 }, beta: unit, rho: unit, epsilon: { type: 'number', minimum: 0 } },
+        },
+      },
+    },
+  ],
+};
+
+function usesNewton(a: AlgorithmSpec): boolean {
+  return a.name !== 'btls-gnm';
+}
+
+function metricNames(params: CriticalPointSearchParams): string[] {
+  const names: string[] = [];
+  for (const a of params.algorithms) {
+    const p = a.name;
+    names.push(`${p}.runs`, `${p}.successFraction`, `${p}.divergedFraction`, `${p}.minGradNormSq`, `${p}.medianFinalGradNormSq`);
+    if (usesNewton(a)) {
+      names.push(...R_LEVELS.map((r) => `${p}.${levelName(r)}`), `${p}.finalFlatFraction`, `${p}.finalFlatCount`, `${p}.finalCriticalFraction`, `${p}.encounterMinusEndFlat`);
+    }
+    if (params.analysis.plateau) names.push(`${p}.plateauFraction`);
+    if (params.analysis.analytic) names.push(`${p}.matchedFraction`, `${p}.matchedOfSuccessful`);
+    if (params.analysis.indexAt?.final) names.push(`${p}.index0FinalCount`, `${p}.index0MinLoss`);
+  }
+  if (params.algorithms.length > 1) names.push('successOrderHolds');
+  if (params.analysis.cutoffs) {
+    for (const eps of params.analysis.cutoffs) names.push(`cutoff.${cutoffLabel(eps)}.lossError`, `cutoff.${cutoffLabel(eps)}.indexError`, `cutoff.${cutoffLabel(eps)}.reached`);
+    names.push('cutoff.errorGrowsAsCutoffLoosens', 'cutoff.inf.quadraticCoefficient', 'cutoff.inf.quadraticT');
+  }
+  return names;
+}
+
+export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
+  name: 'critical-point-search',
+  description: 'Critical-point finders (Newton-MR, damped Newton, BTLS-GNM) from optimiser-trajectory starts; success, gradient-flatness and, for the DLAE, analytic matches.',
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['problem', 'initialPoints', 'algorithms', 'successThreshold', 'flatR', 'indexThreshold', 'analysis'],
+    properties: {
+      problem: problemSchema,
+      initialPoints: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['init', 'steps', 'learningRate', 'noiseVariance'],
+        properties: {
+          init: {
+            oneOf: [
+              { type: 'object', additionalProperties: false, required: ['kind', 'std'], properties: { kind: { const: 'normal' }, std: { type: 'number', exclusiveMinimum: 0 } } },
+              { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'kaiming' } } },
+            ],
+          },
+          steps: { type: 'integer', minimum: 1 },
+          learningRate: { type: 'number', exclusiveMinimum: 0 },
+          noiseVariance: { type: 'number', minimum: 0 },
+        },
+      },
+      algorithms: { type: 'array', minItems: 1, items: algorithmSchema },
+      successThreshold: { type: 'number', exclusiveMinimum: 0 },
+      flatR: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      indexThreshold: { type: 'number', minimum: 0 },
+      analysis: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          analytic: { type: 'object', additionalProperties: false, required: ['lossTolerance'], properties: { lossTolerance: { type: 'number', exclusiveMinimum: 0 } } },
+          cutoffs: { type: 'array', minItems: 2, items: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'null' }] } },
+          plateau: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['lastFraction', 'factor'],
+            properties: { lastFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, factor: { type: 'number', exclusiveMinimum: 1 } },
+          },
+          indexAt: { type: 'object', additionalProperties: false, properties: { final: { type: 'boolean' }, maxR: { type: 'boolean' } } },
+        },
+      },
+    },
+  },
+  metrics: metricNames,
+  check(params) {
+    const problems: { path: string; message: string }[] = [];
+    const names = params.algorithms.map((a) => a.name);
+    if (new Set(names).size !== names.length) problems.push({ path: '/algorithms', message: `each algorithm may appear once (${ALGORITHM_NAMES.join(', ')})` });
+    const dlae = params.problem.model === 'dlae';
+    if (params.analysis.analytic && !dlae) problems.push({ path: '/analysis/analytic', message: 'analytic critical points are known only for the deep linear autoencoder (problem.model "dlae")' });
+    if (params.analysis.cutoffs && !dlae) problems.push({ path: '/analysis/cutoffs', message: 'the cutoff analysis compares with analytic critical points: it needs problem.model "dlae"' });
+    if (params.initialPoints.init.kind === 'kaiming' && params.problem.model !== 'mlp') problems.push({ path: '/initialPoints/init', message: 'Kaiming initialisation needs an MLP problem' });
+    return problems;
+  },
+  async run(params, ctx): Promise<ExperimentOutput> {
+    const problemSeed = ctx.rng.fork('problem').int(2 ** 32);
+    const { objective, dlae } = buildProblem(params.problem, problemSeed);
+    const maxRuns = Math.max(...params.algorithms.map((a) => a.runs));
+    const starts = initialPoints(objective, params, maxRuns, ctx.rng.fork('initial points'));
+    const analytic = dlae && (params.analysis.analytic || params.analysis.cutoffs)
+      ? dlaeCriticalPoints(dlae.covariance, dlae.n, dlae.d, dlae.k, { index: true, indexThreshold: params.indexThreshold }).points.map((p) => ({ loss: p.loss, index: p.index as number }))
+      : null;
+
+    const inputs: RunInput[] = [];
+    params.algorithms.forEach((a, ai) => {
+      const { runs, ...algorithm } = a;
+      for (let i = 0; i < runs; i++) {
+        inputs.push({
+          problem: params.problem,
+          problemSeed,
+          runSeed: ctx.rng.fork(`run ${a.name} ${i}`).int(2 ** 32),
+          algorithm: algorithm as AlgorithmSpec,
+          theta0: Array.from(starts[i].theta),
+          indexAt: {
+            final: Boolean(params.analysis.analytic || params.analysis.indexAt?.final),
+            maxR: Boolean(params.analysis.indexAt?.maxR) && usesNewton(a),
+            ...(ai === 0 && params.analysis.cutoffs ? { cutoffs: params.analysis.cutoffs } : {}),
+          },
+          indexThreshold: params.indexThreshold,
+        });
+      }
+    });
+    let done = 0;
+    const outcomes = await mapParallel<RunInput, RunOutput>(path.join(__dirname, 'critical-point-task'), 'runCriticalPointSearch', inputs, {
+      jobs: ctx.jobs,
+      onOutcome: () => ctx.progress(++done, inputs.length),
+    });
+    const failed = outcomes.map((o, i) => ({ o, i })).filter(({ o }) => !o.ok);
+    if (failed.length > 0) {
+      const first = failed[0];
+      const input = inputs[first.i];
+      throw new Error(`${failed.length} of ${inputs.length} runs failed; first: ${input.algorithm.name} run #${first.i} — ${(first.o as { error: string }).error}`);
+    }
+    const outputs = outcomes.map((o) => (o as { value: RunOutput }).value);
+    return summarise(params, inputs, outputs, starts, analytic);
+  },
+};
+
+interface Start {
+  theta: Float64Array;
+  trajectoryStep: number;
+  noisy: boolean;
+}
+
+/**
+ * §3.2.3.2: gradient descent from a random initialisation; points of its trajectory picked uniformly
+ * by loss value (a point per uniform draw of a target loss, nearest loss wins); noise on every other.
+ */
+export function initialPoints(objective: Objective, params: CriticalPointSearchParams, count: number, rng: Rng): Start[] {
+  const ip = params.initialPoints;
+  const init = ip.init.kind === 'kaiming' && params.problem.model === 'mlp'
+    ? kaimingNormal(params.problem.network, () => rng.normal())
+    : Float64Array.from({ length: objective.dim }, () => (ip.init as { std: number }).std * rng.normal());
+  const trajectory: Float64Array[] = [init];
+  const losses: number[] = [];
+  let theta = init;
+  for (let k = 0; ; k++) {
+    const { loss, gradient } = objective.lossAndGradient(theta);
+    if (!Number.isFinite(loss)) throw new Error(`the optimiser for initial points diverged at step ${k} (learning rate ${ip.learningRate} too large?)`);
+    losses.push(loss);
+    if (k === ip.steps) break;
+    theta = theta.map((v, j) => v - ip.learningRate * gradient[j]);
+    trajectory.push(theta);
+  }
+  const lo = Math.min(...losses);
+  const hi = Math.max(...losses);
+  const noiseSd = Math.sqrt(ip.noiseVariance);
+  return Array.from({ length: count }, (_, i) => {
+    const target = lo + (hi - lo) * rng.uniform();
+    let best = 0;
+    for (let k = 1; k < losses.length; k++) if (Math.abs(losses[k] - target) < Math.abs(losses[best] - target)) best = k;
+    const noisy = i % 2 === 1;
+    const point = noisy ? trajectory[best].map((v) => v + noiseSd * rng.normal()) : Float64Array.from(trajectory[best]);
+    return { theta: point, trajectoryStep: best, noisy };
+  });
+}
+
+type FinalClass = 'critical' | 'gradient-flat' | 'neither';
+
+function classify(out: RunOutput, params: CriticalPointSearchParams): FinalClass {
+  const g = out.trace.gradNormSq.at(-1) as number;
+  if (g < params.successThreshold) return 'critical';
+  const r = out.trace.r.at(-1);
+  return r !== undefined && r > params.flatR ? 'gradient-flat' : 'neither';
+}
+
+function nearestAnalytic(analytic: { loss: number; index: number }[], loss: number): { loss: number; index: number } {
+  let best = analytic[0];
+  for (const p of analytic) if (Math.abs(p.loss - loss) < Math.abs(best.loss - loss)) best = p;
+  return best;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function summarise(
+  params: CriticalPointSearchParams,
+  inputs: RunInput[],
+  outputs: RunOutput[],
+  starts: Start[],
+  analytic: { loss: number; index: number }[] | null,
+): ExperimentOutput {
+  const metrics: Record<string, number> = {};
+  const runsEvidence: JsonValue[] = [];
+  const plots: PlotSpec[] = [];
+  for (const a of params.algorithms) {
+    const p = a.name;
+    const mine = outputs.filter((_, i) => inputs[i].algorithm.name === p);
+    const classes = mine.map((o) => classify(o, params));
+    const finals = mine.map((o) => o.trace.gradNormSq.at(-1) as number);
+    const fraction = (k: number): number => k / mine.length;
+    metrics[`${p}.runs`] = mine.length;
+    metrics[`${p}.successFraction`] = fraction(classes.filter((c) => c === 'critical').length);
+    metrics[`${p}.divergedFraction`] = fraction(mine.filter((o) => o.stop === 'diverged').length);
+    metrics[`${p}.minGradNormSq`] = Math.min(...mine.flatMap((o) => o.trace.gradNormSq.filter(Number.isFinite)));
+    metrics[`${p}.medianFinalGradNormSq`] = median(finals.filter(Number.isFinite));
+    if (usesNewton(a)) {
+      const maxR = mine.map((o) => Math.max(0, ...o.trace.r.filter(Number.isFinite)));
+      for (const level of R_LEVELS) metrics[`${p}.${levelName(level)}`] = fraction(maxR.filter((r) => r > level).length);
+      const endFlat = classes.filter((c) => c === 'gradient-flat').length;
+      metrics[`${p}.finalFlatFraction`] = fraction(endFlat);
+      metrics[`${p}.finalFlatCount`] = endFlat;
+      metrics[`${p}.finalCriticalFraction`] = metrics[`${p}.successFraction`];
+      metrics[`${p}.encounterMinusEndFlat`] = metrics[`${p}.${levelName(0.9)}`] - metrics[`${p}.finalFlatFraction`];
+    }
+    if (params.analysis.plateau) {
+      const { lastFraction, factor } = params.analysis.plateau;
+      const plateaued = mine.filter((o) => {
+        const g = o.trace.gradNormSq;
+        const from = g[Math.floor((g.length - 1) * (1 - lastFraction))];
+        return g.length > 2 && from / (g.at(-1) as number) < factor;
+      });
+      metrics[`${p}.plateauFraction`] = fraction(plateaued.length);
+    }
+    if (params.analysis.analytic && analytic) {
+      const tol = params.analysis.analytic.lossTolerance;
+      const dim = starts[0].theta.length;
+      const matched = mine.filter((o, i) => classes[i] === 'critical' && o.final && analytic.some((q) => Math.abs(q.loss - o.final!.loss) <= tol * Math.abs(q.loss) && Math.abs(q.index - o.final!.index) < 0.5 / dim));
+      const successes = classes.filter((c) => c === 'critical').length;
+      metrics[`${p}.matchedFraction`] = fraction(matched.length);
+      metrics[`${p}.matchedOfSuccessful`] = successes === 0 ? NaN : matched.length / successes;
+    }
+    if (params.analysis.indexAt?.final) {
+      const index0 = mine.filter((o) => o.final && o.final.index === 0).map((o) => o.final!.loss);
+      metrics[`${p}.index0FinalCount`] = index0.length;
+      metrics[`${p}.index0MinLoss`] = index0.length ? Math.min(...index0) : NaN;
+    }
+    mine.forEach((o, i) => {
+      const start = starts[i];
+      runsEvidence.push({
+        algorithm: p,
+        run: i,
+        class: classes[i],
+        stop: o.stop,
+        ...(o.divergence ? { divergence: o.divergence } : {}),
+        start: { trajectoryStep: start.trajectoryStep, noisy: start.noisy, theta: Array.from(start.theta) },
+        finalTheta: o.theta,
+        trace: o.trace as unknown as JsonValue,
+        ...(o.final ? { final: o.final as unknown as JsonValue } : {}),
+        ...(o.maxR ? { maxR: o.maxR as unknown as JsonValue } : {}),
+        ...(o.cutoffs ? { cutoffs: o.cutoffs as unknown as JsonValue } : {}),
+      });
+    });
+    plots.push(...algorithmPlots(p, a, mine, classes, params, analytic));
+  }
+  if (params.algorithms.length > 1) {
+    // The claim's ordering: success fractions strictly decrease in the order the algorithms are listed.
+    const fractions = params.algorithms.map((a) => metrics[`${a.name}.successFraction`]);
+    metrics.successOrderHolds = fractions.every((f, i) => i === 0 || f < fractions[i - 1]) ? 1 : 0;
+  }
+  if (params.analysis.cutoffs && analytic) {
+    const cutoffs = params.analysis.cutoffs;
+    const firstRuns = outputs.filter((_, i) => inputs[i].algorithm.name === params.algorithms[0].name);
+    const errors = cutoffs.map((eps, c) => {
+      const points = firstRuns.map((o) => o.cutoffs?.[c]).filter((q): q is IndexedPoint => Boolean(q));
+      const lossErrors = points.map((q) => Math.abs(q.loss - nearestAnalytic(analytic, q.loss).loss));
+      const indexErrors = points.map((q) => Math.abs(q.index - nearestAnalytic(analytic, q.loss).index));
+      const label = cutoffLabel(eps);
+      metrics[`cutoff.${label}.reached`] = points.length;
+      metrics[`cutoff.${label}.lossError`] = points.length ? mean(lossErrors) : NaN;
+      metrics[`cutoff.${label}.indexError`] = points.length ? mean(indexErrors) : NaN;
+      return { eps, points, loss: metrics[`cutoff.${label}.lossError`], index: metrics[`cutoff.${label}.indexError`] };
+    });
+    // Cutoffs are listed from strict to loose; each error must not shrink as the cutoff loosens.
+    const grows = errors.every((e, i) => i === 0 || (e.loss >= errors[i - 1].loss && e.index >= errors[i - 1].index));
+    metrics['cutoff.errorGrowsAsCutoffLoosens'] = grows ? 1 : 0;
+    const loose = errors.find((e) => e.eps === null);
+    if (loose && loose.points.length >= 4) {
+      const fit = polyfit(loose.points.map((q) => q.index), loose.points.map((q) => q.loss), 2);
+      metrics['cutoff.inf.quadraticCoefficient'] = fit.coefficients[2];
+      metrics['cutoff.inf.quadraticT'] = fit.coefficients[2] / fit.standardErrors[2];
+    } else {
+      metrics['cutoff.inf.quadraticCoefficient'] = NaN;
+      metrics['cutoff.inf.quadraticT'] = NaN;
+    }
+    plots.push(cutoffPlot(errors, analytic));
+  }
+  return {
+    metrics,
+    evidence: {
+      description:
+        'Per run: algorithm, final class (critical: final ‖∇L‖² below the success threshold; gradient-flat: above it with final r > flatR; neither), stop reason, the start (trajectory step, whether noise was added, θ₀), final θ, and the per-iteration trace (loss, ‖∇L‖², step size α, r, r_H, MR-QLP iterations), plus Hessian indices where computed. θ in the flat order of models/mlp.ts (or models/dlae.ts).',
+      analytic: analytic ? (analytic as unknown as JsonValue) : null,
+      runs: runsEvidence,
+    },
+    plots,
+  };
+}
+
+const CLASS_ORDER: FinalClass[] = ['critical', 'gradient-flat', 'neither'];
+
+/** Keeps a long trace readable and light: every point of the first 20, then log-spaced iterations. */
+function decimate(values: number[], keep = 120): { x: number[]; y: number[] } {
+  const idx = new Set<number>();
+  for (let i = 0; i < Math.min(20, values.length); i++) idx.add(i);
+  for (let k = 0; k < keep; k++) idx.add(Math.round(Math.exp((Math.log(values.length) * k) / (keep - 1))) - 1);
+  idx.add(values.length - 1);
+  const x = [...idx].filter((i) => i >= 0 && i < values.length && Number.isFinite(values[i])).sort((a, b) => a - b);
+  return { x, y: x.map((i) => values[i]) };
+}
+
+function algorithmPlots(name: string, a: AlgorithmSpec, runs: RunOutput[], classes: FinalClass[], params: CriticalPointSearchParams, analytic: { loss: number; index: number }[] | null): PlotSpec[] {
+  const plots: PlotSpec[] = [];
+  const traceSeries = (values: (o: RunOutput) => number[]): PlotSeries[] =>
+    runs
+      .map((o, i) => ({ o, i }))
+      .sort((p, q) => CLASS_ORDER.indexOf(classes[p.i]) - CLASS_ORDER.indexOf(classes[q.i]))
+      .map(({ o, i }) => {
+        const d = decimate(values(o).map((v) => Math.max(v, 1e-34)));
+        return { name: `run ${i} (${classes[i]})`, mark: 'line' as const, group: classes[i], x: d.x, y: d.y };
+      });
+  plots.push({
+    id: `${name}-gradient-norm`,
+    title: `${name}: squared gradient norm per iteration, coloured by how each run ended`,
+    caption: `critical: final ‖∇L‖² < ${params.successThreshold}; gradient-flat: above that with final r > ${params.flatR}; neither: the rest (thesis Fig. 3.2 and 3.6–3.8). Values below 1e-34 are drawn at 1e-34.`,
+    x: { label: 'iteration' },
+    y: { label: '‖∇L‖²', scale: 'log' },
+    series: traceSeries((o) => o.trace.gradNormSq),
+  });
+  if (usesNewton(a)) {
+    plots.push({
+      id: `${name}-r-traces`,
+      title: `${name}: gradient-flatness r of each Newton step`,
+      caption: 'r = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖) (eq. 3.36): near 1 the gradient lies in the Hessian\'s kernel.',
+      x: { label: 'iteration' },
+      y: { label: 'r' },
+      series: traceSeries((o) => o.trace.r),
+    });
+    const finalR = runs.map((o) => o.trace.r.at(-1) ?? NaN).filter(Number.isFinite).sort((p, q) => p - q);
+    const maxR = runs.map((o) => Math.max(0, ...o.trace.r.filter(Number.isFinite))).sort((p, q) => p - q);
+    const cdf = (v: number[]): { x: number[]; y: number[] } => ({ x: v.flatMap((r) => [r, r]), y: v.flatMap((_, i) => [i / v.length, (i + 1) / v.length]) });
+    plots.push({
+      id: `${name}-r-cdf`,
+      title: `${name}: distribution of the final and the maximal r of each run (thesis Fig. 3.6C)`,
+      caption: `Fraction of runs with r at or below the value; gradient-flat means r > ${params.flatR}.`,
+      x: { label: 'r' },
+      y: { label: 'fraction of runs' },
+      series: [
+        { name: 'final r', mark: 'line', ...cdf(finalR) },
+        { name: 'maximal r', mark: 'line', ...cdf(maxR) },
+      ],
+    });
+  }
+  const indexed = runs.map((o, i) => ({ point: o.maxR ?? o.final, cls: classes[i] })).filter((p) => p.point && p.point.gradNormSq < 1e-4);
+  if (indexed.length > 0 || analytic) {
+    const series: PlotSeries[] = [];
+    if (analytic) series.push({ name: 'analytic critical points', mark: 'points', group: 'analytic', x: analytic.map((p) => p.index), y: analytic.map((p) => p.loss) });
+    for (const cls of CLASS_ORDER) {
+      const pts = indexed.filter((p) => p.cls === cls);
+      if (pts.length) series.push({ name: `${cls} runs`, mark: 'points', group: cls, x: pts.map((p) => p.point!.index), y: pts.map((p) => p.point!.loss) });
+    }
+    plots.push({
+      id: `${name}-loss-index`,
+      title: `${name}: loss against Hessian index${runs.some((o) => o.maxR) ? ' at the maximally flat iterate' : ' at the final iterate'}`,
+      caption: 'Index: fraction of Hessian eigenvalues below −1e-5. Only points with ‖∇L‖² < 1e-4 are shown (thesis Fig. 3.2D, 3.6D).',
+      x: { label: 'index' },
+      y: { label: 'loss' },
+      series,
+    });
+  }
+  return plots;
+}
+
+function cutoffPlot(errors: { eps: number | null; points: IndexedPoint[] }[], analytic: { loss: number; index: number }[]): PlotSpec {
+  return {
+    id: 'cutoffs',
+    title: 'Loss and index of the first iterate below each cutoff, over the analytic critical points (thesis Fig. 3.3)',
+    caption: 'ε = ∞ takes the initial points themselves.',
+    x: { label: 'index' },
+    y: { label: 'loss' },
+    series: [
+      { name: 'analytic critical points', mark: 'points', group: 'analytic', x: analytic.map((p) => p.index), y: analytic.map((p) => p.loss) },
+      ...errors.map((e) => ({ name: `ε = ${e.eps === null ? '∞' : e.eps}`, mark: 'points' as const, x: e.points.map((q) => q.index), y: e.points.map((q) => q.loss) })),
+    ],
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * One critical-point-finding run, as a task for `mapParallel`: rebuild the problem from its JSON
+ * description, run the algorithm from θ₀, and compute the Hessian index at the iterates the analysis
+ * asks for. Inputs and outputs are plain data (structured-clone safe).
+ */
+import {
+  DEFAULT_LINE_SEARCH,
+  FRYE_MINRES_OPTIONS,
+  dampedNewton,
+  gradientNormDescent,
+  newtonMr,
+  type FinderResult,
+  type HessianNormMethod,
+  type Trace,
+} from '../../numerics/critical-points';
+import { eigh, hessianIndex } from '../../numerics/eigh';
+import type { Objective } from '../../models';
+import { createRng } from '../rng';
+import { buildProblem, type ProblemSpec } from './critical-point-problems';
+
+export interface MinresSettings {
+  rtol: number;
+  maxxnorm: number;
+  acondlim: number;
+  trancond: number;
+  /** Default: the number of parameters. */
+  maxit?: number;
+}
+
+export type HessianNormSetting = 'exact' | { hutchinsonProbes: number };
+
+export type AlgorithmSpec =
+  | { name: 'newton-mr'; iterations: number; minres?: MinresSettings; lineSearch?: { alpha: number; beta: number; rho: number; rhoPrime: number; epsilon: number }; hessianNorm: HessianNormSetting }
+  | { name: 'damped-newton'; iterations: number; minres?: MinresSettings; damping: number[]; hessianNorm: HessianNormSetting }
+  | { name: 'btls-gnm'; iterations: number; lineSearch: { alpha: number; beta: number; rho: number; epsilon: number } };
+
+export const ALGORITHM_NAMES = ['newton-mr', 'damped-newton', 'btls-gnm'] as const;
+
+export interface RunInput {
+  problem: ProblemSpec;
+  /** Seed of the problem's data (shared by every run of a claim). */
+  problemSeed: number;
+  /** Seed of this run's own randomness (Hutchinson probes). */
+  runSeed: number;
+  algorithm: AlgorithmSpec;
+  theta0: number[];
+  /** Iterates at which to compute the Hessian index: the last, the one with the largest r, and the first below each cutoff (null = ∞, the start). */
+  indexAt: { final?: boolean; maxR?: boolean; cutoffs?: (number | null)[] };
+  indexThreshold: number;
+}
+
+export interface IndexedPoint {
+  iteration: number;
+  loss: number;
+  gradNormSq: number;
+  index: number;
+}
+
+export interface RunOutput {
+  trace: Trace;
+  iterations: number;
+  stop: FinderResult['stop'];
+  divergence?: string;
+  theta: number[];
+  final?: IndexedPoint;
+  maxR?: IndexedPoint & { r: number };
+  /** One entry per requested cutoff, null when the run never got below it. */
+  cutoffs?: (IndexedPoint | null)[];
+}
+
+export function hessianNormMethod(setting: HessianNormSetting, seed: number): HessianNormMethod {
+  return setting === 'exact' ? { kind: 'exact' } : { kind: 'hutchinson', probes: setting.hutchinsonProbes, rng: createRng(seed) };
+}
+
+function indexOf(objective: Objective, theta: Float64Array, threshold: number): number {
+  return hessianIndex(eigh(objective.hessian(theta), objective.dim).values, threshold);
+}
+
+/** The task body: runs in a worker thread (or in-process with one job). */
+export function runCriticalPointSearch(input: RunInput): RunOutput {
+  const { objective } = buildProblem(input.problem, input.problemSeed);
+  const iterates: Float64Array[] = [];
+  const observe = (t: number, theta: Float64Array): void => {
+    iterates[t] = theta;
+  };
+  const theta0 = Float64Array.from(input.theta0);
+  const a = input.algorithm;
+  const minres = { ...FRYE_MINRES_OPTIONS, ...('minres' in a ? a.minres : {}) };
+  let result: FinderResult;
+  if (a.name === 'newton-mr') {
+    result = newtonMr(objective, theta0, { iterations: a.iterations, minres, lineSearch: a.lineSearch ?? DEFAULT_LINE_SEARCH, hessianNorm: hessianNormMethod(a.hessianNorm, input.runSeed), observe });
+  } else if (a.name === 'damped-newton') {
+    result = dampedNewton(objective, theta0, { iterations: a.iterations, minres, damping: a.damping, hessianNorm: hessianNormMethod(a.hessianNorm, input.runSeed), observe });
+  } else {
+    result = gradientNormDescent(objective, theta0, { iterations: a.iterations, lineSearch: a.lineSearch, observe });
+  }
+  const { trace } = result;
+  const point = (t: number): IndexedPoint => ({ iteration: t, loss: trace.loss[t], gradNormSq: trace.gradNormSq[t], index: indexOf(objective, iterates[t], input.indexThreshold) });
+  const last = trace.gradNormSq.length - 1;
+  const output: RunOutput = { trace, iterations: result.iterations, stop: result.stop, theta: Array.from(result.theta) };
+  if (result.divergence) output.divergence = result.divergence;
+  const finite = result.stop !== 'diverged';
+  if (input.indexAt.final && finite) output.final = point(last);
+  if (input.indexAt.maxR && trace.r.length > 0) {
+    let best = 0;
+    for (let t = 1; t < trace.r.length; t++) if (trace.r[t] > trace.r[best]) best = t;
+    output.maxR = { ...point(best), r: trace.r[best] };
+  }
+  if (input.indexAt.cutoffs) {
+    output.cutoffs = input.indexAt.cutoffs.map((eps) => {
+      const t = eps === null ? 0 : trace.gradNormSq.findIndex((g) => g < eps);
+      return t < 0 ? null : point(t);
+    });
+  }
+  return output;
+}
