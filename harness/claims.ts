@@ -138,6 +138,8 @@ function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecPr
     if (entry) entry.tiers.push(tier);
     else byKey.set(key, { problem, tiers: [tier] });
   };
+  const observable = new Set<string>();
+  let checkedTiers = 0;
   for (const tier of TIERS) {
     const merged = tierParams(spec, tier);
     if ('unavailable' in merged) continue;
@@ -156,8 +158,17 @@ function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecPr
       }
     };
     spec.expectations.forEach((e, i) => check(e.metric, `/expectations/${i}/metric`));
-    (spec.observations ?? []).forEach((o, i) => check(o.metric, `/observations/${i}/metric`));
     (spec.drift ?? []).forEach((d, i) => check(d.metric, `/drift/${i}/metric`));
+    known.forEach((m) => observable.add(m));
+    checkedTiers++;
+  }
+  // Observations are shown, not scored: one may be measured only at some tiers (shown as — elsewhere).
+  if (checkedTiers > 0) {
+    (spec.observations ?? []).forEach((o, i) => {
+      if (!observable.has(o.metric)) {
+        problems.push({ file, pointer: `/observations/${i}/metric`, message: `kind '${kind.name}' produces no metric '${o.metric}' at any tier`, hint: `metrics: ${[...observable].join(', ')}` });
+      }
+    });
   }
   for (const { problem, tiers } of byKey.values()) {
     problems.push({ ...problem, message: `${problem.message} (tier${tiers.length > 1 ? 's' : ''} ${tiers.join(', ')})` });
