@@ -11,14 +11,20 @@ import { writeJsonAtomic } from '../harness/atomic';
 import { defaultReportsDir } from '../harness/paths';
 import { collectProvenance } from '../harness/provenance';
 import { FLOAT64_BACKEND, newRunId } from '../harness/runner';
+import { registerDlaeBenchmarks } from './dlae.bench';
 import { registerEngineBenchmarks } from './engine.bench';
+import { registerSpectralBenchmarks } from './spectral.bench';
 
 interface Suite {
   name: string;
-  register(bench: Bench): void;
+  register(bench: Bench): void | Promise<void>;
 }
 
-const SUITES: Suite[] = [{ name: 'float64 engine', register: registerEngineBenchmarks }];
+const SUITES: Suite[] = [
+  { name: 'float64 engine', register: registerEngineBenchmarks },
+  { name: 'deep linear autoencoder', register: registerDlaeBenchmarks },
+  { name: 'spectral', register: registerSpectralBenchmarks },
+];
 
 export interface BenchTaskRecord {
   suite: string;
@@ -38,7 +44,7 @@ async function main(): Promise<void> {
   const records: BenchTaskRecord[] = [];
   for (const suite of SUITES) {
     const bench = new Bench({ name: suite.name, time: Number(values.time), iterations: 3, warmupIterations: 1 });
-    suite.register(bench);
+    await suite.register(bench);
     for (const task of [...bench.tasks]) {
       if (filter && !filter.test(`${suite.name} ${task.name}`)) bench.remove(task.name);
     }
