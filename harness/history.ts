@@ -143,11 +143,18 @@ export function supersededRuns(runs: StoredRun[]): Set<string> {
   return out;
 }
 
-/** Runs in history order: by run id (ids sort by start time), ties kept in the given order. */
+/** History order of two runs: by start time, then by id (as `readRuns` orders them). */
+export function compareRuns(a: Pick<RunManifest, 'startedAt' | 'id'>, b: Pick<RunManifest, 'startedAt' | 'id'>): number {
+  const sa = typeof a.startedAt === 'string' ? a.startedAt : '';
+  const sb = typeof b.startedAt === 'string' ? b.startedAt : '';
+  return sa < sb ? -1 : sa > sb ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Runs in history order (`compareRuns`), ties kept in the given order. */
 export function orderRuns(runs: StoredRun[]): StoredRun[] {
   return runs
     .map((run, i) => ({ run, i }))
-    .sort((a, b) => (a.run.manifest.id < b.run.manifest.id ? -1 : a.run.manifest.id > b.run.manifest.id ? 1 : a.i - b.i))
+    .sort((a, b) => compareRuns(a.run.manifest, b.run.manifest) || a.i - b.i)
     .map((x) => x.run);
 }
 
@@ -285,7 +292,7 @@ export function describeChange(before: HistoryEntry, after: HistoryEntry, latest
 export function stabilityText(history: ClaimTierHistory): string {
   const n = history.entries.length;
   const last = history.changePoints[history.changePoints.length - 1];
-  if (!last) return n === 1 ? `${history.current.verdict} in the only run at this tier` : `${history.current.verdict} in all ${n} runs at this tier`;
+  if (!last) return n === 1 ? `${history.current.verdict} in the only run` : `${history.current.verdict} in all ${n} runs`;
   const streak = n - last.index;
   return `${history.current.verdict} in the last ${streak === 1 ? 'run' : `${streak} runs`}; ${last.text}`;
 }

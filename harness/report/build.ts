@@ -23,11 +23,11 @@ import MarkdownIt from 'markdown-it';
 import { writeFileAtomic } from '../atomic';
 import { benchHistory, readBenchRuns, type BenchSeries } from '../bench-history';
 import { formatDuration, formatNumber } from '../format';
-import { buildHistories, keyMetricSeries, runState, stabilityText, type ClaimTierHistory, type HistoryEntry, type RunState } from '../history';
+import { buildHistories, compareRuns, keyMetricSeries, runState, stabilityText, type ClaimTierHistory, type HistoryEntry, type RunState } from '../history';
 import { packageRoot } from '../paths';
 import { readPlots, readRuns, readSpec, type StoredRun, type StoreProblem } from '../store';
 import { TIERS, type ClaimSpec, type PaperValue, type PlotSpec, type Provenance, type RunManifest, type ScoredExpectation, type Verdict } from '../types';
-import { sparkline, verdictGlyph, verdictStrip, type StripCell } from './spark';
+import { sparkline, trendChart, verdictGlyph, verdictStrip, type StripCell } from './spark';
 import { renderPlot } from './svg';
 
 export interface BuildReportOptions {
@@ -37,7 +37,7 @@ export interface BuildReportOptions {
   benchDir?: string;
   /** Runs listed on a claim page; older runs go to archive pages of this many runs each. Default 50. */
   historyLimit?: number;
-  /** Runs in each index row's verdict strip and sparkline. Default 20. */
+  /** Runs in each index row's verdict strip and sparkline. Default 15. */
   recentRuns?: number;
   /** Whether a `running` run's writer is alive; default `isRunLive` (see `history.ts`). */
   isLive?: (manifest: Pick<RunManifest, 'status' | 'writer'>) => boolean;
@@ -61,7 +61,7 @@ export interface BuildReportSummary {
 /** Marks a folder as a claimbench site, so a rebuild may prune pages and data it no longer produces. */
 const SITE_MARKER = '.claimbench-report';
 export const DEFAULT_HISTORY_LIMIT = 50;
-export const DEFAULT_RECENT_RUNS = 20;
+export const DEFAULT_RECENT_RUNS = 15;
 /** Change points listed in words on one page; the table shows the rest. */
 const MAX_CHANGES_LISTED = 10;
 
@@ -120,7 +120,7 @@ export function buildReport(options: BuildReportOptions): BuildReportSummary {
   // Indexes: all claims, then one page per facet value.
   const base = indexBase(rows, runs, histories, states, problems, inDir);
   write('index.html', templates.index(indexView(base, rows, null)));
-  for (const facet of base.facets) {
+  for (const facet of rows.length > 0 ? base.facets : []) {
     for (const value of facet.values) write(value.file, templates.index(indexView(base, rows, { facet, value })));
   }
 
@@ -156,7 +156,7 @@ function groupByClaim(histories: ClaimTierHistory[]): ClaimGroup[] {
   }
   return [...byId.entries()].map(([claimId, tiers]) => {
     let primary = tiers[0]!;
-    for (const h of tiers) if (h.current.runId > primary.current.runId) primary = h;
+    for (const h of tiers) if (compareRuns(h.current.run.manifest, primary.current.run.manifest) > 0) primary = h;
     return { claimId, tiers, primary };
   });
 }
@@ -180,9 +180,9 @@ function rootOf(page: string): string {
   return '../'.repeat(page.split('/').length - 1);
 }
 
-/** Link from a page to a site-relative path, percent-encoded per segment. */
+/** Relative link from a page to a site-relative path, percent-encoded per segment. */
 function hrefFrom(page: string, target: string): string {
-  return rootOf(page) + target.split('/').map(encodeURIComponent).join('/');
+  return path.posix.relative(path.posix.dirname(page), target).split('/').map(encodeURIComponent).join('/');
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -567,7 +567,7 @@ function claimPage(
     shown: n - olderCount,
     stability: stabilityText(history),
     strip: stripSvg(history.entries.slice(olderCount), history, 'runs on this page'),
-    chart: series ? trendChart(history, series) : '',
+    chart: series ? historyChart(history, series) : '',
     changes: recentChanges.slice(0, MAX_CHANGES_LISTED),
     moreChanges: Math.max(0, recentChanges.length - MAX_CHANGES_LISTED),
     rows: rowsFor(page, olderCount, n),
@@ -676,7 +676,7 @@ function historyRow(entry: HistoryEntry, number: number, from: string, files: Fi
 }
 
 /** The verdict strip of some entries, with a summary in words. */
-function stripSvg(entries: HistoryEntry[], history: ClaimTierHistory, what: string): string {
+function stripSvg(entries: HistoryEntry[], history: ClaimTierHistory, what: string, size?: number): string {
   const cells: StripCell[] = entries.map((e) => ({
     verdict: e.verdict,
     incomplete: e.incomplete,
@@ -691,30 +691,37 @@ function stripSvg(entries: HistoryEntry[], history: ClaimTierHistory, what: stri
     `Verdicts of the ${plural(entries.length, 'most recent run')} at tier ${history.tier}, oldest first: ${counts.join(', ')}.` +
     (incomplete > 0 ? ` ${plural(incomplete, 'result')} from incomplete runs.` : '') +
     (newest ? ` Newest: ${newest.verdict} (run ${newest.runId}).` : '');
-  return verdictStrip(cells, `Verdict history, ${what}`, desc);
+  return verdictStrip(cells, `Verdict history, ${what}`, desc, size);
 }
 
-/** Key metric over every run of this tier, with the accepted region; a full-size plot. */
-function trendChart(history: ClaimTierHistory, series: NonNullable<ReturnType<typeof keyMetricSeries>>): string {
+/** Key metric over every run of this tier, with the accepted region shaded and failures crossed. */
+function historyChart(history: ClaimTierHistory, series: NonNullable<ReturnType<typeof keyMetricSeries>>): string {
   const points = series.points;
-  if (points.filter((p) => p.measured !== null).length < 2) return '';
-  const xs = points.map((_, i) => i + 1);
-  const ys = points.map((p) => (p.measured === null ? NaN : p.measured));
-  const plotSeries: PlotSpec['series'] = [{ name: `${series.metric} (measured)`, mark: 'line', x: xs, y: ys }];
-  const failed = points.map((p, i) => [i + 1, p.measured, p.pass] as const).filter(([, v, pass]) => v !== null && !pass);
-  if (failed.length > 0) plotSeries.push({ name: 'outside the accepted region', mark: 'points', x: failed.map((f) => f[0]), y: failed.map((f) => f[1] as number) });
-  const acc = series.accepted;
-  for (const [bound, value] of [['min', acc?.min], ['max', acc?.max]] as const) {
-    if (typeof value === 'number') plotSeries.push({ name: `accepted ${bound}`, group: `accepted region ${series.tolerance}`, mark: 'line', x: [1, points.length], y: [value, value] });
-  }
-  return renderPlot({
-    id: 'key-metric-history',
-    title: `${series.metric} over ${plural(points.length, 'run')} at tier ${history.tier}`,
-    caption: `Key expectation ${series.expectationId}; accepted ${series.tolerance}. Run 1 is the oldest; the table below lists the values.`,
-    x: { label: 'run (1 = oldest)' },
-    y: { label: series.metric },
-    series: plotSeries,
-  });
+  const measured = points.filter((p) => p.measured !== null);
+  if (measured.length < 2) return '';
+  const values = measured.map((p) => p.measured as number);
+  const failed = measured.filter((p) => !p.pass).length;
+  return trendChart(
+    points.map((p) => ({
+      value: p.measured,
+      date: formatDay(p.startedAt),
+      flagged: p.measured !== null && !p.pass,
+      hollow: p.incomplete,
+      tooltip: `${formatNumber(p.measured)} · ${p.verdict} · run ${p.runId}${p.incomplete ? ' (incomplete run)' : ''}`,
+    })),
+    {
+      title: `${series.metric} over ${plural(points.length, 'run')} at tier ${history.tier}`,
+      desc:
+        `Key expectation ${series.expectationId}: ${series.metric} in each run, oldest first, from ${formatDay(points[0]!.startedAt)} to ${formatDay(points[points.length - 1]!.startedAt)}. ` +
+        `Lowest ${formatNumber(Math.min(...values))}, highest ${formatNumber(Math.max(...values))}, newest ${formatNumber(points[points.length - 1]!.measured)}. ` +
+        `Accepted ${series.tolerance}; ${failed === 0 ? 'every measured value is inside it' : `${plural(failed, 'value')} outside it`}` +
+        (points.length > measured.length ? `; ${plural(points.length - measured.length, 'run')} without a measured value` : '') +
+        '. The history table lists every value.',
+      yLabel: series.metric,
+      band: series.accepted,
+      bandLabel: `accepted ${series.tolerance}`,
+    },
+  );
 }
 
 function dateRange(a: HistoryEntry, b: HistoryEntry): string {
@@ -748,7 +755,7 @@ function indexRow(history: ClaimTierHistory, page: string, paper: PaperInfo, rec
   const series = keyMetricSeries(history);
   const sparkPoints = series ? series.points.slice(-recent) : [];
   let spark = '';
-  if (series && sparkPoints.some((p) => p.measured !== null)) {
+  if (series && sparkPoints.filter((p) => p.measured !== null).length >= 2) {
     const values = sparkPoints.map((p) => p.measured);
     const finite = values.filter((v): v is number => v !== null);
     const failed = sparkPoints.filter((p) => p.measured !== null && !p.pass).length;
@@ -761,6 +768,7 @@ function indexRow(history: ClaimTierHistory, page: string, paper: PaperInfo, rec
         (failed > 0 ? `; ${plural(failed, 'value')} outside it (marked with crosses).` : '; every value inside it.'),
       band: series.accepted,
       flagged: sparkPoints.map((p) => p.measured !== null && !p.pass),
+      width: Math.min(180, Math.max(120, recent * 12 - 2)),
     });
   }
   return {
@@ -783,7 +791,7 @@ function indexRow(history: ClaimTierHistory, page: string, paper: PaperInfo, rec
     duration: formatDuration(result.durationMs),
     runId: history.current.runId,
     history: {
-      strip: stripSvg(latest, history, `last ${plural(latest.length, 'run')}`),
+      strip: stripSvg(latest, history, `last ${plural(latest.length, 'run')}`, 10),
       spark,
       runs: history.entries.length > latest.length ? `last ${latest.length} of ${history.entries.length} runs` : plural(history.entries.length, 'run'),
       href: `${page.split('/').map(encodeURIComponent).join('/')}#history`,

@@ -1,9 +1,11 @@
 /**
  * A small hand-made results folder (one run, three claims of two papers, every verdict shape) for the
- * report's tests and for previewing the site. Written the way the runner writes results, and valid
+ * report's tests and for previewing the site; options vary a run (status, commit, verdicts), and
+ * `writeSyntheticHistory` writes hundreds of small nightly runs. Written the way the runner writes results, and valid
  * under `validateResult`.
  */
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../atomic';
 import { claimDir, runDir } from '../store';
@@ -155,20 +157,35 @@ export function fixtureClaims(): FixtureClaim[] {
   ];
 }
 
-/** Writes a complete run of the fixture claims under `<dir>/runs/<runId>` and returns its folder. */
-export function writeFixtureRun(dir: string, runId = FIXTURE_RUN_ID, tier: Tier = 'quick'): string {
-  const claims = fixtureClaims();
+export interface FixtureRunOptions {
+  /** Manifest status (default `complete`); `running` runs get no `endedAt`. */
+  status?: RunManifest['status'];
+  writer?: RunManifest['writer'];
+  commit?: string | null;
+  dirty?: boolean | null;
+  startedAt?: string;
+  /** Write results only for these claim ids (the manifest still lists every claim). */
+  only?: string[];
+  /** Change the claims (verdicts, measured values) before they are written. */
+  mutate?: (claims: FixtureClaim[]) => void;
+}
+
+export const FIXTURE_COMMIT = '9f2c4e1a7b3d5e6f708192a3b4c5d6e7f8091a2b';
+
+function fixtureManifest(runId: string, tier: Tier, claimIds: string[], options: FixtureRunOptions): RunManifest {
+  const status = options.status ?? 'complete';
+  const startedAt = options.startedAt ?? '2025-03-14T09:26:53.000Z';
   const manifest: RunManifest = {
     schemaVersion: 1,
     id: runId,
-    status: 'complete',
+    status,
     tier,
     seed: 20250314,
     selection: ['*'],
-    claims: claims.map((c) => c.spec.id),
+    claims: claimIds,
     provenance: {
-      commit: '9f2c4e1a7b3d5e6f708192a3b4c5d6e7f8091a2b',
-      dirty: false,
+      commit: options.commit === undefined ? FIXTURE_COMMIT : options.commit,
+      dirty: options.dirty === undefined ? false : options.dirty,
       node: 'v20.11.1',
       claimbench: '0.1.0',
       packages: { ajv: '8.20.0', handlebars: '4.7.8' },
@@ -180,30 +197,129 @@ export function writeFixtureRun(dir: string, runId = FIXTURE_RUN_ID, tier: Tier 
       hostname: 'lab-runner-3',
       backend: 'cpu (float64 typed arrays)',
     },
-    startedAt: '2025-03-14T09:26:53.000Z',
-    endedAt: '2025-03-14T09:30:15.200Z',
-    durationMs: 202_200,
+    startedAt,
   };
+  if (options.writer) manifest.writer = options.writer;
+  if (status !== 'running') {
+    manifest.endedAt = new Date(Date.parse(startedAt) + 202_200).toISOString();
+    manifest.durationMs = 202_200;
+  }
+  return manifest;
+}
+
+function fixtureResult(claim: FixtureClaim, runId: string, tier: Tier, specText: string): ClaimResult {
+  return {
+    schemaVersion: 1,
+    claimId: claim.spec.id,
+    title: claim.spec.title,
+    paperKey: claim.spec.paper.key,
+    runId,
+    tier,
+    kind: claim.spec.experiment.kind,
+    ...claim.result,
+    files: { spec: 'spec.json', evidence: 'evidence.json', plots: 'plots.json' },
+    specSha256: crypto.createHash('sha256').update(specText).digest('hex'),
+  };
+}
+
+/** Writes a run of the fixture claims under `<dir>/runs/<runId>` (complete by default) and returns its folder. */
+export function writeFixtureRun(dir: string, runId = FIXTURE_RUN_ID, tier: Tier = 'quick', options: FixtureRunOptions = {}): string {
+  const claims = fixtureClaims();
+  if (options.startedAt) {
+    // keep each claim's offset from the run start
+    const shift = Date.parse(options.startedAt) - Date.parse('2025-03-14T09:26:53.000Z');
+    for (const c of claims) c.result.startedAt = new Date(Date.parse(c.result.startedAt) + shift).toISOString();
+  }
+  options.mutate?.(claims);
+  const manifest = fixtureManifest(runId, tier, claims.map((c) => c.spec.id), options);
   writeJsonAtomic(path.join(runDir(dir, runId), 'manifest.json'), manifest);
   for (const claim of claims) {
+    if (options.only && !options.only.includes(claim.spec.id)) continue;
     const folder = claimDir(dir, runId, claim.spec.id);
     const specText = JSON.stringify(claim.spec, null, 1) + '\n';
     writeJsonAtomic(path.join(folder, 'spec.json'), claim.spec);
     writeJsonAtomic(path.join(folder, 'evidence.json'), claim.evidence);
     writeJsonAtomic(path.join(folder, 'plots.json'), claim.plots);
-    const result: ClaimResult = {
-      schemaVersion: 1,
-      claimId: claim.spec.id,
-      title: claim.spec.title,
-      paperKey: claim.spec.paper.key,
-      runId,
-      tier,
-      kind: claim.spec.experiment.kind,
-      ...claim.result,
-      files: { spec: 'spec.json', evidence: 'evidence.json', plots: 'plots.json' },
-      specSha256: crypto.createHash('sha256').update(specText).digest('hex'),
-    };
-    writeJsonAtomic(path.join(folder, 'result.json'), result);
+    writeJsonAtomic(path.join(folder, 'result.json'), fixtureResult(claim, runId, tier, specText));
   }
   return runDir(dir, runId);
+}
+
+/** Sets the measured value of an expectation (and its metric) and rescores its pass flag and the verdict. */
+export function setMeasured(claim: FixtureClaim, expectationId: string, measured: number, pass: boolean): void {
+  const e = claim.result.expectations.find((x) => x.id === expectationId);
+  if (!e) throw new Error(`no expectation ${expectationId} in ${claim.spec.id}`);
+  e.measured = measured;
+  e.pass = pass;
+  claim.result.metrics[e.metric] = measured;
+  claim.result.verdict = claim.result.expectations.every((x) => x.pass) ? 'reproduced' : 'not reproduced';
+}
+
+/**
+ * Writes `count` small nightly runs (one a day from 2024-01-01, tier `full`) of two fixture claims, fast
+ * (plain writes, no evidence or plot files). `gf15.monotone-path` is not reproduced in runs
+ * `failFrom`…`failTo` (1-based, default 300–319); `gf15.three-basins` is reproduced until `basinsFailFrom`
+ * (default 390) and not reproduced from then on. Returns the run ids, oldest first.
+ */
+export function writeSyntheticHistory(dir: string, count: number, options: { failFrom?: number; failTo?: number; basinsFailFrom?: number } = {}): string[] {
+  const failFrom = options.failFrom ?? 300;
+  const failTo = options.failTo ?? 319;
+  const basinsFailFrom = options.basinsFailFrom ?? 390;
+  const base = fixtureClaims()
+    .filter((c) => c.spec.id === 'gf15.monotone-path' || c.spec.id === 'gf15.three-basins')
+    .map((c): FixtureClaim => ({ ...c, evidence: {}, plots: [] })); // only spec and result are written
+  const specTexts = base.map((c) => JSON.stringify(c.spec, null, 1) + '\n');
+  const ids: string[] = [];
+  const write = (file: string, value: unknown): void => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(value));
+  };
+  for (let i = 1; i <= count; i++) {
+    const start = new Date(Date.UTC(2024, 0, 1, 3, 0, 0) + (i - 1) * 86_400_000);
+    const runId = `${start.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}-full-${i.toString(16).padStart(6, '0')}`;
+    ids.push(runId);
+    const commit = crypto.createHash('sha1').update(`commit ${Math.ceil(i / 3)}`).digest('hex');
+    write(path.join(runDir(dir, runId), 'manifest.json'), fixtureManifest(runId, 'full', base.map((c) => c.spec.id), { commit, startedAt: start.toISOString() }));
+    base.forEach((template, k) => {
+      const claim: FixtureClaim = JSON.parse(JSON.stringify(template));
+      if (claim.spec.id === 'gf15.monotone-path') {
+        const failing = i >= failFrom && i <= failTo;
+        setMeasured(claim, 'end-loss', failing ? 0.09 + 0.002 * Math.sin(i) : 0.05 + 0.01 * Math.sin(i / 7), !failing);
+      } else {
+        const failing = i >= basinsFailFrom;
+        setMeasured(claim, 'classes', failing ? 7 : 3, !failing);
+      }
+      claim.result.startedAt = new Date(start.getTime() + 1000 * (k + 1)).toISOString();
+      const folder = claimDir(dir, runId, claim.spec.id);
+      write(path.join(folder, 'spec.json'), claim.spec);
+      const result = fixtureResult(claim, runId, 'full', specTexts[k]!);
+      result.files = { spec: 'spec.json' };
+      write(path.join(folder, 'result.json'), result);
+    });
+  }
+  return ids;
+}
+
+/** One benchmark record as `npm run bench` stores it, for tests and previews. */
+export function benchRecord(id: string, startedAt: string, tasks: { suite?: string; task: string; meanMs: number }[], machine: { cpu?: string; cpus?: number; hostname?: string } = {}): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    id,
+    startedAt,
+    provenance: {
+      commit: FIXTURE_COMMIT,
+      dirty: false,
+      node: 'v20.11.1',
+      claimbench: '0.1.0',
+      packages: {},
+      platform: 'linux',
+      arch: 'x64',
+      cpu: machine.cpu ?? 'AMD EPYC 7B13',
+      cpus: machine.cpus ?? 16,
+      memoryGiB: 62.8,
+      hostname: machine.hostname ?? 'lab-runner-3',
+      backend: 'float64-js',
+    },
+    tasks: tasks.map((t) => ({ suite: t.suite ?? 'float64 engine', task: t.task, samples: 50, meanMs: t.meanMs, medianMs: t.meanMs * 0.98, minMs: t.meanMs * 0.9, rmePercent: 1.2 })),
+  };
 }

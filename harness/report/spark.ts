@@ -7,7 +7,7 @@
  * style, and flagged points are crosses, not just red.
  */
 import type { Verdict } from '../types';
-import { escapeXml } from './svg';
+import { escapeXml, formatLinearTick, niceTicks } from './svg';
 
 export interface StripCell {
   verdict: Verdict;
@@ -42,18 +42,24 @@ export function verdictGlyph(verdict: Verdict): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" class="glyph" aria-hidden="true" viewBox="0 0 ${CELL} ${CELL}" width="${CELL}" height="${CELL}">${glyph}</svg>`;
 }
 
-/** One square per result, oldest left. `title` names the chart; `desc` summarises it in words. */
-export function verdictStrip(cells: StripCell[], title: string, desc: string): string {
+/**
+ * One square per result, oldest left. `title` names the chart; `desc` summarises it in words. `size` is
+ * the side of a square in pixels (default 12).
+ */
+export function verdictStrip(cells: StripCell[], title: string, desc: string, size = CELL): string {
+  const scale = size / CELL;
+  const step = size + GAP;
   const anyIncomplete = cells.some((c) => c.incomplete);
-  const width = Math.max(1, cells.length * (CELL + GAP) - GAP);
-  const height = CELL + (anyIncomplete ? 4 : 0);
+  const width = Math.max(1, cells.length * step - GAP);
+  const height = r1(size + (anyIncomplete ? 4 * scale : 0));
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="strip" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`);
   out.push(`<title>${escapeXml(title)}</title><desc>${escapeXml(desc)}</desc>`);
   cells.forEach((cell, i) => {
     const glyph = GLYPHS[cell.verdict] ?? GLYPHS['not run at this tier'];
     const bar = cell.incomplete ? `<path d="M1 ${CELL + 2.5}h10" stroke="#1a1a1a" stroke-width="1.5" stroke-dasharray="2 1"/>` : '';
-    out.push(`<g transform="translate(${i * (CELL + GAP)} 0)"><title>${escapeXml(cell.label)}</title>${glyph}${bar}</g>`);
+    const transform = scale === 1 ? `translate(${i * step} 0)` : `translate(${i * step} 0) scale(${Number(scale.toFixed(3))})`;
+    out.push(`<g transform="${transform}"><title>${escapeXml(cell.label)}</title>${glyph}${bar}</g>`);
   });
   out.push('</svg>');
   return out.join('');
@@ -145,6 +151,146 @@ export function sparkline(values: (number | null)[], options: SparkOptions): str
   if (typeof last === 'number' && Number.isFinite(last)) {
     out.push(`<circle cx="${r1(x(lastIndex))}" cy="${r1(y(last))}" r="2.4" fill="#0b5cad" stroke="#fff" stroke-width="0.8"/>`);
   }
+  out.push('</svg>');
+  return out.join('');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Trend chart: a value over runs at full width, dates on the horizontal axis.
+
+export interface TrendPoint {
+  value: number | null;
+  /** Short date of the run, used for axis labels. */
+  date: string;
+  /** Outside the accepted region (drawn as a cross). */
+  flagged?: boolean;
+  /** From an incomplete run (drawn hollow). */
+  hollow?: boolean;
+  /** Tooltip for the marker. */
+  tooltip: string;
+}
+
+export interface TrendOptions {
+  title: string;
+  desc: string;
+  yLabel: string;
+  band?: { min?: number; max?: number };
+  /** Legend text for the band, e.g. `accepted 0.05 ± 50%`. */
+  bandLabel?: string;
+}
+
+const TREND_WIDTH = 640;
+const TREND_PLOT_HEIGHT = 170;
+/** Markers with their own tooltip up to this many points; beyond, one path. */
+const TREND_TOOLTIPS = 120;
+
+/** A value over runs (oldest left, evenly spaced), with the accepted band, as a standalone SVG. */
+export function trendChart(points: TrendPoint[], options: TrendOptions): string {
+  const finite = points.map((p) => p.value).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  let lo = finite.length > 0 ? Math.min(...finite) : 0;
+  let hi = finite.length > 0 ? Math.max(...finite) : 1;
+  const dataSpan = hi - lo || Math.abs(hi) * 0.1 || 1;
+  const band = options.band;
+  for (const b of [band?.min, band?.max]) {
+    if (typeof b !== 'number' || !Number.isFinite(b)) continue;
+    const nlo = Math.min(lo, b);
+    const nhi = Math.max(hi, b);
+    if (nhi - nlo <= 4 * dataSpan) [lo, hi] = [nlo, nhi];
+  }
+  const ticks = niceTicks(lo, hi, 4);
+  const yLo = ticks[0] ?? lo;
+  const yHi = ticks[ticks.length - 1] ?? hi;
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
+  const labels = ticks.map((t) => formatLinearTick(t, step));
+  const left = Math.round(Math.max(48, Math.max(...labels.map((l) => [...l].length)) * 6.4 + 30));
+  const right = 16;
+  const top = 34;
+  const plotW = TREND_WIDTH - left - right;
+  const bottom = top + TREND_PLOT_HEIGHT;
+  const height = bottom + 62;
+  const n = points.length;
+  const px = (i: number): number => (n === 1 ? left + plotW / 2 : left + 6 + (i * (plotW - 12)) / (n - 1));
+  const py = (v: number): number => bottom - ((v - yLo) / (yHi - yLo || 1)) * TREND_PLOT_HEIGHT;
+  const clampY = (v: number): number => Math.min(bottom, Math.max(top, py(v)));
+
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot trend" role="img" viewBox="0 0 ${TREND_WIDTH} ${height}" width="${TREND_WIDTH}" height="${height}"` +
+      ` font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" font-size="11">`,
+  );
+  out.push(`<title>${escapeXml(options.title)}</title><desc>${escapeXml(options.desc)}</desc>`);
+  out.push(`<rect width="${TREND_WIDTH}" height="${height}" fill="#fff"/>`);
+  out.push(`<text x="${left}" y="20" font-size="13" font-weight="600" fill="#1a1a1a">${escapeXml(options.title)}</text>`);
+
+  const hasBand = band && ((typeof band.min === 'number' && Number.isFinite(band.min)) || (typeof band.max === 'number' && Number.isFinite(band.max)));
+  if (hasBand) {
+    const y1 = typeof band!.max === 'number' && Number.isFinite(band!.max) ? clampY(band!.max) : top;
+    const y2 = typeof band!.min === 'number' && Number.isFinite(band!.min) ? clampY(band!.min) : bottom;
+    if (y2 - y1 > 0.05) out.push(`<rect x="${left}" y="${r1(y1)}" width="${plotW}" height="${r1(y2 - y1)}" fill="#e4efe6"/>`);
+  }
+  const grid = ticks.map((t) => `M${left} ${r1(py(t))}H${left + plotW}`).join('');
+  out.push(`<path d="${grid}" stroke="#dcdcdc" stroke-width="1" fill="none"/>`);
+  out.push(`<path d="M${left} ${top}V${bottom}H${left + plotW}" stroke="#555" stroke-width="1" fill="none"/>`);
+  const tickText: string[] = ticks.map((t, i) => `<text x="${left - 8}" y="${r1(py(t))}" dy="0.32em" text-anchor="end">${escapeXml(labels[i]!)}</text>`);
+  // Up to six dates along the bottom, first and last always.
+  const dateIdx = [...new Set(Array.from({ length: Math.min(6, n) }, (_, k) => (n === 1 ? 0 : Math.round((k * (n - 1)) / (Math.min(6, n) - 1)))))];
+  const dateMarks: string[] = [];
+  dateIdx.forEach((i, k) => {
+    const x = r1(px(i));
+    const anchor = dateIdx.length > 1 && k === 0 ? 'start' : dateIdx.length > 1 && k === dateIdx.length - 1 ? 'end' : 'middle';
+    dateMarks.push(`M${x} ${bottom}v5`);
+    tickText.push(`<text x="${x}" y="${bottom + 18}" text-anchor="${anchor}">${escapeXml(points[i]!.date)}</text>`);
+  });
+  out.push(`<path d="${dateMarks.join('')}" stroke="#555" stroke-width="1" fill="none"/>`);
+  out.push(`<g fill="#333">${tickText.join('')}</g>`);
+  out.push(`<text x="${r1(left + plotW / 2)}" y="${bottom + 36}" text-anchor="middle" font-size="12" fill="#1a1a1a">run date (oldest left, one step per run)</text>`);
+  out.push(`<text transform="rotate(-90)" x="${r1(-(top + TREND_PLOT_HEIGHT / 2))}" y="14" text-anchor="middle" font-size="12" fill="#1a1a1a">${escapeXml(options.yLabel)}</text>`);
+
+  // The line, with gaps for missing values.
+  let d = '';
+  let pen = false;
+  points.forEach((p, i) => {
+    if (typeof p.value !== 'number' || !Number.isFinite(p.value)) {
+      pen = false;
+      return;
+    }
+    d += `${pen ? ' ' : 'M'}${r1(px(i))} ${r1(py(p.value))}`;
+    pen = true;
+  });
+  if (finite.length > 1) out.push(`<path d="${d}" fill="none" stroke="#0b5cad" stroke-width="1.6" stroke-linejoin="round"/>`);
+  const marker = (p: TrendPoint, i: number): string => {
+    const x = px(i);
+    const y = py(p.value as number);
+    if (p.flagged) return `<path d="M${r1(x - 3.5)} ${r1(y - 3.5)}l7 7M${r1(x + 3.5)} ${r1(y - 3.5)}l-7 7" stroke="#b42318" stroke-width="2" stroke-linecap="round"/>`;
+    return p.hollow
+      ? `<circle cx="${r1(x)}" cy="${r1(y)}" r="3" fill="#fff" stroke="#0b5cad" stroke-width="1.5"/>`
+      : `<circle cx="${r1(x)}" cy="${r1(y)}" r="${n > TREND_TOOLTIPS ? 1.6 : 2.8}" fill="#0b5cad"/>`;
+  };
+  const markers: string[] = [];
+  points.forEach((p, i) => {
+    if (typeof p.value !== 'number' || !Number.isFinite(p.value)) return;
+    if (n <= TREND_TOOLTIPS) markers.push(`<g><title>${escapeXml(p.tooltip)}</title>${marker(p, i)}</g>`);
+    else if (p.flagged || p.hollow || i === n - 1) markers.push(marker(p, i));
+  });
+  out.push(`<g class="data">${markers.join('')}</g>`);
+  if (finite.length === 0) {
+    out.push(`<text x="${r1(left + plotW / 2)}" y="${r1(top + TREND_PLOT_HEIGHT / 2)}" text-anchor="middle" font-size="13" fill="#555">no measured values</text>`);
+  }
+
+  // Legend.
+  const ly = bottom + 52;
+  const legend: string[] = [`<path d="M${left} ${ly}h20" stroke="#0b5cad" stroke-width="2"/><circle cx="${left + 10}" cy="${ly}" r="2.8" fill="#0b5cad"/><text x="${left + 26}" y="${ly}" dy="0.32em">measured</text>`];
+  let x = left + 100;
+  if (points.some((p) => p.flagged && p.value !== null)) {
+    legend.push(`<path d="M${x + 6.5} ${ly - 3.5}l7 7M${x + 13.5} ${ly - 3.5}l-7 7" stroke="#b42318" stroke-width="2" stroke-linecap="round"/><text x="${x + 22}" y="${ly}" dy="0.32em">outside the accepted region</text>`);
+    x += 200;
+  }
+  if (points.some((p) => p.hollow && p.value !== null)) {
+    legend.push(`<circle cx="${x + 10}" cy="${ly}" r="3" fill="#fff" stroke="#0b5cad" stroke-width="1.5"/><text x="${x + 20}" y="${ly}" dy="0.32em">incomplete run</text>`);
+    x += 120;
+  }
+  if (hasBand) legend.push(`<rect x="${x}" y="${ly - 6}" width="20" height="12" fill="#e4efe6" stroke="#9cc3a6"/><text x="${x + 26}" y="${ly}" dy="0.32em">${escapeXml(options.bandLabel ?? 'accepted region')}</text>`);
+  out.push(`<g font-size="12" fill="#1a1a1a">${legend.join('')}</g>`);
   out.push('</svg>');
   return out.join('');
 }
