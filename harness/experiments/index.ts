@@ -1,13 +1,19 @@
 /** Registers the built-in experiment kinds. A new kind is a new module here plus one line below. */
 import { experimentKinds } from '../registry';
+import { asymmetricValley } from './asymmetric-valley';
 import { criticalPointSearch } from './critical-point-search';
 import { dlaeAnalytic } from './dlae-analytic';
+import { equioutputSymmetries } from './equioutput-symmetries';
 import { lineScan } from './line-scan';
 import { quarticNewtonMr } from './quartic-newton-mr';
 import { segmentScan } from './segment-scan';
+import { slqVsExact } from './slq-vs-exact';
 
 experimentKinds.register(lineScan);
 experimentKinds.register(segmentScan);
 experimentKinds.register(quarticNewtonMr);
 experimentKinds.register(dlaeAnalytic);
 experimentKinds.register(criticalPointSearch);
+experimentKinds.register(equioutputSymmetries);
+experimentKinds.register(asymmetricValley);
+experimentKinds.register(slqVsExact);
