@@ -13,6 +13,7 @@ import { collectProvenance } from '../harness/provenance';
 import { FLOAT64_BACKEND, newRunId } from '../harness/runner';
 import { registerDlaeBenchmarks } from './dlae.bench';
 import { registerEngineBenchmarks } from './engine.bench';
+import { registerMinresQlpBenchmarks } from './minres-qlp.bench';
 import { registerSpectralBenchmarks } from './spectral.bench';
 
 interface Suite {
@@ -24,6 +25,7 @@ const SUITES: Suite[] = [
   { name: 'float64 engine', register: registerEngineBenchmarks },
   { name: 'deep linear autoencoder', register: registerDlaeBenchmarks },
   { name: 'spectral', register: registerSpectralBenchmarks },
+  { name: 'MINRES-QLP', register: registerMinresQlpBenchmarks },
 ];
 
 export interface BenchTaskRecord {
