@@ -9,6 +9,7 @@
  * The engine therefore differentiates only the custom ops of ./ops.ts and the built-ins listed in
  * SECOND_ORDER_SAFE_BUILTIN_OPS, whose gradients read inputs only.
  */
+
 /** Activations with a second-order-correct tfjs implementation (./activations.ts). */
 export const SECOND_ORDER_SAFE_ACTIVATIONS = ['identity', 'tanh', 'relu', 'sigmoid', 'swish'] as const;
 
@@ -17,10 +18,10 @@ export const SECOND_ORDER_SAFE_LOSSES = ['sse', 'mse', 'softmax-ce-sum', 'softma
 
 /**
  * Built-in tfjs ops verified to differentiate twice correctly, by op name and by the kernel whose
- * gradient tfjs registers; the engine differentiates these as they are (matMul only inside the custom
- * matMul of ./ops.ts, for speed). Their gradients read saved inputs only (never outputs) and are made of ops
- * that have gradients; second-order.test.ts checks both facts and compares nested gradients with float64
- * finite differences.
+ * gradient tfjs registers. The engine differentiates these as they are, except matMul, which it calls
+ * only inside the custom matMul of ./ops.ts, for speed. Their gradients read saved inputs only (never
+ * outputs) and are made of ops that have gradients; second-order.test.ts checks both facts and
+ * compares nested gradients with float64 finite differences.
  */
 export const SECOND_ORDER_SAFE_BUILTIN_OPS = {
   add: 'Add',
