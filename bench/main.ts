@@ -15,6 +15,7 @@ import { registerDlaeBenchmarks } from './dlae.bench';
 import { registerEngineBenchmarks } from './engine.bench';
 import { registerMinresQlpBenchmarks } from './minres-qlp.bench';
 import { registerSpectralBenchmarks } from './spectral.bench';
+import { registerTfjsBenchmarks } from './tfjs.bench';
 
 interface Suite {
   name: string;
@@ -26,6 +27,7 @@ const SUITES: Suite[] = [
   { name: 'deep linear autoencoder', register: registerDlaeBenchmarks },
   { name: 'spectral', register: registerSpectralBenchmarks },
   { name: 'MINRES-QLP', register: registerMinresQlpBenchmarks },
+  { name: 'tfjs engine', register: registerTfjsBenchmarks },
 ];
 
 export interface BenchTaskRecord {
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   }
   const id = newRunId('quick', startedAt).replace('-quick-', '-bench-');
   const file = path.join(values.out ?? path.join(defaultReportsDir(), 'bench'), `${id}.json`);
-  writeJsonAtomic(file, { schemaVersion: 1, id, startedAt: startedAt.toISOString(), provenance: collectProvenance(FLOAT64_BACKEND), tasks: records });
+  writeJsonAtomic(file, { schemaVersion: 1, id, startedAt: startedAt.toISOString(), provenance: collectProvenance(`${FLOAT64_BACKEND}; tfjs tasks run on each available backend, named in the task`), tasks: records });
   console.table(records.map((r) => ({ suite: r.suite, task: r.task, 'mean (ms)': fmt(r.meanMs), 'median (ms)': fmt(r.medianMs), '± %': r.rmePercent.toFixed(1), samples: r.samples })));
   console.log(`stored ${file}`);
 }

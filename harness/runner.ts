@@ -21,6 +21,7 @@ import type { ClaimResult, LoadedClaim, RunManifest, Tier } from './types';
 import './experiments';
 
 export type RunEvent =
+  | { type: 'backend'; line: string }
   | { type: 'claim-start'; claimId: string; index: number; total: number }
   | { type: 'progress'; claimId: string; done: number; total: number }
   | { type: 'claim-end'; result: ClaimResult; index: number; total: number };
@@ -37,11 +38,24 @@ export interface RunOptions {
   shard?: { index: number; count: number };
   /** Worker threads for experiments with independent runs (default: one per core). */
   jobs?: number;
+  /** tfjs backend to use for float32 claims (default: the first available, see models/tfjs/backends.ts). */
+  backend?: string;
   onEvent?: (event: RunEvent) => void;
 }
 
-/** The engine float64 claims run on; tfjs backends are recorded by the claims that use them. */
+/** The engine float64 claims run on. */
 export const FLOAT64_BACKEND = 'float64-js (claimbench float64 engine, pure JavaScript)';
+
+/**
+ * Selects the tfjs backend when float32 claims are selected or one is named, and returns the line that
+ * says which one runs (recorded in the manifest). tfjs is loaded only then: float64 runs never pay for it.
+ */
+export async function chooseTfjsBackend(claims: LoadedClaim[], requested: string | undefined): Promise<{ name: string; line: string } | null> {
+  if (requested === undefined && !claims.some((c) => c.spec.precision === 'float32')) return null;
+  const { selectBackend, describeChoice } = await import('../models/tfjs/backends');
+  const choice = await selectBackend(requested);
+  return { name: choice.name, line: describeChoice(choice) };
+}
 
 export function claimSeed(runSeed: number, claimId: string): number {
   return mixSeed(runSeed, hashString(claimId));
@@ -75,6 +89,8 @@ export interface RunOutcome {
 /** Starts a new run of the given claims. */
 export async function runClaims(options: RunOptions): Promise<RunOutcome> {
   const { claims, tier, seed, outDir } = options;
+  const tfjs = await chooseTfjsBackend(claims, options.backend);
+  if (tfjs) options.onEvent?.({ type: 'backend', line: tfjs.line });
   const id = newRunId(tier);
   const dir = createRunFolder(outDir, id);
   const manifest: RunManifest = {
@@ -87,17 +103,17 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
     selection: options.selection,
     claims: claims.map((c) => c.spec.id),
     ...(options.shard ? { shard: options.shard } : {}),
-    provenance: collectProvenance(FLOAT64_BACKEND),
+    provenance: collectProvenance(tfjs ? `${FLOAT64_BACKEND}; tfjs ${tfjs.line}` : FLOAT64_BACKEND),
     startedAt: new Date().toISOString(),
   };
-  return executeRun(manifest, dir, claims, options);
+  return executeRun(manifest, dir, claims, { ...options, engineFor: engineNamer(tfjs?.name) });
 }
 
 /**
  * Finishes an interrupted run: runs every claim of its manifest that has no result.json yet, with the
  * run's own tier and seed, and marks it complete. Refuses while the run's writer is still alive.
  */
-export async function resumeRun(options: { outDir: string; runId: string; claims: LoadedClaim[]; jobs?: number; onEvent?: (event: RunEvent) => void }): Promise<RunOutcome> {
+export async function resumeRun(options: { outDir: string; runId: string; claims: LoadedClaim[]; jobs?: number; backend?: string; onEvent?: (event: RunEvent) => void }): Promise<RunOutcome> {
   const dir = runDir(options.outDir, options.runId);
   const manifestFile = path.join(dir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) throw new UsageError(`no run '${options.runId}' under ${path.join(options.outDir, 'runs')}`);
@@ -107,20 +123,23 @@ export async function resumeRun(options: { outDir: string; runId: string; claims
   const missing = manifest.claims.filter((id) => !fs.existsSync(path.join(claimDir(options.outDir, manifest.id, id), 'result.json')));
   const gone = missing.filter((id) => !known.has(id));
   if (gone.length > 0) throw new UsageError(`cannot resume ${manifest.id}: no spec for ${gone.join(', ')} any more`);
+  const pending = missing.map((id) => known.get(id) as LoadedClaim);
+  const tfjs = await chooseTfjsBackend(pending, options.backend);
+  if (tfjs) options.onEvent?.({ type: 'backend', line: tfjs.line });
   const resumed: RunManifest = {
     ...manifest,
     status: 'running',
     writer: currentWriter(),
     resumedAt: [...(manifest.resumedAt ?? []), new Date().toISOString()],
   };
-  return executeRun(resumed, dir, missing.map((id) => known.get(id) as LoadedClaim), { tier: manifest.tier, seed: manifest.seed, outDir: options.outDir, jobs: options.jobs, onEvent: options.onEvent });
+  return executeRun(resumed, dir, pending, { tier: manifest.tier, seed: manifest.seed, outDir: options.outDir, jobs: options.jobs, onEvent: options.onEvent, engineFor: engineNamer(tfjs?.name) });
 }
 
 async function executeRun(
   manifest: RunManifest,
   dir: string,
   claims: LoadedClaim[],
-  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'onEvent'>,
+  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'onEvent'> & { engineFor: (claim: LoadedClaim) => string },
 ): Promise<RunOutcome> {
   const release = acquireRunLock(dir);
   try {
@@ -129,7 +148,7 @@ async function executeRun(
     const results: ClaimResult[] = [];
     for (const [index, claim] of claims.entries()) {
       options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length });
-      const result = await runOneClaim(claim, { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, jobs: options.jobs ?? defaultJobs(), onEvent: options.onEvent });
+      const result = await runOneClaim(claim, { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, jobs: options.jobs ?? defaultJobs(), engine: options.engineFor(claim), onEvent: options.onEvent });
       results.push(result);
       options.onEvent?.({ type: 'claim-end', result, index, total: claims.length });
     }
@@ -147,9 +166,15 @@ async function executeRun(
   }
 }
 
+/** Which engine a claim runs on: float64 claims on the float64 engine, float32 ones on tfjs. */
+function engineNamer(tfjsBackend: string | undefined): (claim: LoadedClaim) => string {
+  return (claim) => (claim.spec.precision === 'float32' ? `tfjs-${tfjsBackend ?? 'unselected'}` : 'float64-js');
+}
+
 interface ClaimRunContext {
   runId: string;
   jobs: number;
+  engine: string;
   tier: Tier;
   seed: number;
   outDir: string;
@@ -172,6 +197,7 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
     runId: run.runId,
     tier: run.tier,
     seed,
+    engine: run.engine,
     kind: spec.experiment.kind,
     params: 'params' in merged ? merged.params : {},
     startedAt: startedAt.toISOString(),

@@ -151,6 +151,7 @@ export const claimResultSchema = {
     seed: { type: 'integer', minimum: 0 },
     verdict: { enum: ['reproduced', 'not reproduced', 'error', 'not run at this tier'] },
     reason: { type: 'string' },
+    engine: { type: 'string' },
     kind: { type: 'string' },
     params: { type: 'object' },
     metrics: { type: 'object', additionalProperties: { type: 'number' } },

@@ -163,6 +163,8 @@ export interface ClaimResult {
   /** The claim's own seed, derived from the run seed and the claim id. */
   seed: number;
   verdict: Verdict;
+  /** Engine the claim ran on: `float64-js`, or `tfjs-<backend>` for float32 claims. */
+  engine?: string;
   /** Set when the verdict is `error` or `not run at this tier`. */
   reason?: string;
   kind: string;

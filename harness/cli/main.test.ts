@@ -57,6 +57,21 @@ describe('claimbench CLI', () => {
     expect(await cli('show', 'l0l1.nope')).toMatchObject({ code: 2, err: expect.stringContaining("unknown claim 'l0l1.nope'") });
   });
 
+  it('refuses an unavailable tfjs backend, naming the available ones, and records a chosen one', async () => {
+    const out = tmp();
+    const bad = await cli('run', 'l0l1.fixed-line-l2', '--backend', 'webgpu', '--out', out);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/backend 'webgpu' is not available here \(.*\); available: .*cpu/);
+    expect(fs.existsSync(path.join(out, 'runs'))).toBe(false);
+    const unknown = await cli('run', 'l0l1.fixed-line-l2', '--backend', 'cuda', '--out', out);
+    expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining("unknown tfjs backend 'cuda'") });
+    const good = JSON.parse((await cli('run', 'l0l1.fixed-line-l2', '--backend', 'cpu', '--out', out, '--json')).out);
+    const manifest = JSON.parse(fs.readFileSync(path.join(good.run.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.provenance.backend).toMatch(/^float64-js .*; tfjs backend: cpu/);
+    const result = JSON.parse(fs.readFileSync(path.join(good.run.dir, 'claims', 'l0l1.fixed-line-l2', 'result.json'), 'utf8'));
+    expect(result.engine).toBe('float64-js');
+  });
+
   it('refuses an output folder that cannot be written and leaves stored runs intact', async () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'file'), 'x');

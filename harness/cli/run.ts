@@ -9,7 +9,7 @@ import { formatDuration, formatNumber } from '../format';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 
 const usage =
-  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--jobs N] [--json] [--report] [--site DIR] [--claims DIR]\n' +
+  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--jobs N] [--backend NAME] [--json] [--report] [--site DIR] [--claims DIR]\n' +
   '       claimbench run --resume <run-id> [--out DIR] [--json] [--report]';
 
 export const runCommand: Command = {
@@ -30,6 +30,7 @@ export const runCommand: Command = {
         shard: { type: 'string' },
         resume: { type: 'string' },
         jobs: { type: 'string' },
+        backend: { type: 'string' },
       },
       usage,
     );
@@ -39,14 +40,14 @@ export const runCommand: Command = {
     let outcome: RunOutcome;
     if (values.resume !== undefined) {
       if (positionals.length > 0 || values.shard !== undefined) throw new UsageError('--resume takes no claim selection or --shard: it finishes the run as it was started');
-      outcome = await resumeRun({ outDir, runId: values.resume, claims: all, jobs, onEvent: values.json ? undefined : progressPrinter(all) });
+      outcome = await resumeRun({ outDir, runId: values.resume, claims: all, jobs, backend: values.backend, onEvent: values.json ? undefined : progressPrinter(all) });
     } else {
       const tier = parseTier(values.tier);
       const seed = parseSeed(values.seed);
       const shard = values.shard === undefined ? undefined : parseShard(values.shard);
       const selected = selectClaims(all, positionals);
       const claims = shard ? shardClaims(selected, shard) : selected;
-      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, jobs, onEvent: values.json ? undefined : progressPrinter(claims) });
+      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, jobs, backend: values.backend, onEvent: values.json ? undefined : progressPrinter(claims) });
     }
     const { manifest, results } = outcome;
     const runFolder = path.join(outDir, 'runs', manifest.id);
@@ -128,7 +129,9 @@ export function progressPrinter(claims: LoadedClaim[]): (event: RunEvent) => voi
   const tty = process.stderr.isTTY;
   let last = 0;
   return (event) => {
-    if (event.type === 'claim-start') {
+    if (event.type === 'backend') {
+      process.stderr.write(`${event.line}\n`);
+    } else if (event.type === 'claim-start') {
       process.stderr.write(`[${event.index + 1}/${event.total}] ${event.claimId} …${tty ? '' : '\n'}`);
     } else if (event.type === 'progress' && tty) {
       const now = Date.now();
