@@ -51,6 +51,13 @@ describe.each(LOSS_KINDS)('%s', (kind: LossKind) => {
 });
 
 describe('loss definitions', () => {
+  it('sigmoid-sse squashes the outputs first: (σ(0) − 1)² = 1/4, with gradient −2·½·¼', () => {
+    const g = new Float64Array(1);
+    expect(lossGradient('sigmoid-sse', Float64Array.of(0), Float64Array.of(1), 1, 1, g)).toBeCloseTo(0.25, 15);
+    expect(g[0]).toBeCloseTo(-0.25, 15);
+    expect(lossValue('sigmoid-sse', Float64Array.of(800, -800), Float64Array.of(1, 0), 1, 2)).toBe(0);
+  });
+
   it('mse is sse over all n·d entries; softmax-ce-mean is softmax-ce-sum over n', () => {
     expect(lossValue('mse', f, y, n, d)).toBeCloseTo(lossValue('sse', f, y, n, d) / (n * d), 14);
     expect(lossValue('softmax-ce-mean', f, y, n, d)).toBeCloseTo(lossValue('softmax-ce-sum', f, y, n, d) / n, 14);

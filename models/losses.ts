@@ -7,13 +7,14 @@
  *   mse             = sse / (n·d)                       (mean over all entries)
  *   softmax-ce-sum  = −Σ_s Σ_j y_sj · log softmax(f_s)_j
  *   softmax-ce-mean = softmax-ce-sum / n
+ *   sigmoid-sse     = Σ_s Σ_j (σ(f_sj) − y_sj)²           (sigmoid output units, e.g. Hamey's XOR net)
  *
  * Cross-entropy targets need not be one-hot or sum to one: with m_s = Σ_j y_sj the per-row gradient is
  * m_s·p − y and the Hessian m_s·(diag p − p pᵀ). log-softmax is computed as f_j − logsumexp(f) with the
  * row maximum subtracted, so finite logits never overflow. Non-finite outputs give NaN/Inf, not throws.
  */
 
-export const LOSS_KINDS = ['sse', 'mse', 'softmax-ce-sum', 'softmax-ce-mean'] as const;
+export const LOSS_KINDS = ['sse', 'mse', 'softmax-ce-sum', 'softmax-ce-mean', 'sigmoid-sse'] as const;
 export type LossKind = (typeof LOSS_KINDS)[number];
 
 export interface LossSpec {
@@ -24,6 +25,14 @@ export interface LossSpec {
 
 /** Data loss of outputs f against targets y, both n×d. */
 export function lossValue(kind: LossKind, f: Float64Array, y: Float64Array, n: number, d: number): number {
+  if (kind === 'sigmoid-sse') {
+    let sum = 0;
+    for (let k = 0, m = n * d; k < m; k++) {
+      const r = sigmoid(f[k]) - y[k];
+      sum += r * r;
+    }
+    return sum;
+  }
   if (kind === 'sse' || kind === 'mse') {
     let sum = 0;
     for (let k = 0, m = n * d; k < m; k++) {
@@ -50,6 +59,16 @@ export function lossGradient(
   d: number,
   gradient: Float64Array,
 ): number {
+  if (kind === 'sigmoid-sse') {
+    let sum = 0;
+    for (let k = 0, m = n * d; k < m; k++) {
+      const p = sigmoid(f[k]);
+      const r = p - y[k];
+      sum += r * r;
+      gradient[k] = 2 * r * p * (1 - p);
+    }
+    return sum;
+  }
   if (kind === 'sse' || kind === 'mse') {
     const scale = squaredErrorScale(kind, n, d);
     let sum = 0;
@@ -85,6 +104,15 @@ export function lossHvp(
   u: Float64Array,
   result: Float64Array,
 ): void {
+  if (kind === 'sigmoid-sse') {
+    // d²/df² (σ − y)² = 2σ'² + 2(σ − y)σ'', with σ' = σ(1 − σ) and σ'' = σ'(1 − 2σ); diagonal in f.
+    for (let k = 0, m = n * d; k < m; k++) {
+      const p = sigmoid(f[k]);
+      const dp = p * (1 - p);
+      result[k] = (2 * dp * dp + 2 * (p - y[k]) * dp * (1 - 2 * p)) * u[k];
+    }
+    return;
+  }
   if (kind === 'sse' || kind === 'mse') {
     const c = 2 * squaredErrorScale(kind, n, d);
     for (let k = 0, m = n * d; k < m; k++) result[k] = c * u[k];
@@ -106,6 +134,10 @@ export function lossHvp(
     const c = scale * mass;
     for (let j = 0; j < d; j++) result[row + j] = c * result[row + j] * (u[row + j] - pu);
   }
+}
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
 // Means are taken as products with a reciprocal so that every function here scales identically.

@@ -6,6 +6,7 @@
  *   mse             = sse / (n·d)
  *   softmax-ce-sum  = Σ_s (m_s·logsumexp(f_s) − Σ_j y_sj f_sj),   m_s = Σ_j y_sj
  *   softmax-ce-mean = softmax-ce-sum / n
+ *   sigmoid-sse     = Σ_s Σ_j (σ(f_sj) − y_sj)²   (σ: the custom sigmoid of ./ops.ts)
  *
  * Cross-entropy is written through the row log-sum-exp rather than tf.logSoftmax: −Σ_j y_j log p_j
  * = m·lse(f) − ⟨y, f⟩ for any targets (not only one-hot), and lse is the custom op of ./ops.ts whose
@@ -13,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LossKind } from '../losses';
-import { rowLogSumExp } from './ops';
+import { rowLogSumExp, sigmoid } from './ops';
 
 export function dataLoss(kind: LossKind, f: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
   const [n, d] = f.shape;
@@ -23,6 +24,8 @@ export function dataLoss(kind: LossKind, f: tf.Tensor2D, y: tf.Tensor2D): tf.Sca
       const sse = tf.sum<tf.Scalar>(tf.square(tf.sub(f, y)));
       return kind === 'mse' ? tf.mul<tf.Scalar>(sse, 1 / (n * d)) : sse;
     }
+    case 'sigmoid-sse':
+      return tf.sum<tf.Scalar>(tf.square(tf.sub(sigmoid(f), y)));
     case 'softmax-ce-sum':
     case 'softmax-ce-mean': {
       const rowMass = tf.sum(y, 1);

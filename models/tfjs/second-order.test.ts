@@ -148,7 +148,7 @@ describe('checkSecondOrderSupport', () => {
   it('names every unsupported part, with the reason when it is known', () => {
     expect(checkSecondOrderSupport({ activation: 'elu', loss: 'hinge', ops: ['softmax', 'max', 'cumsum', 'mul'] })).toEqual([
       "activation 'elu' has no second-order-correct tfjs implementation (tf.elu: silently wrong at second order: its gradient reads the saved output, which tfjs clones off the tape (tfjs issue 3252)); supported: identity, tanh, relu, sigmoid, swish",
-      "loss 'hinge' has no second-order-correct tfjs implementation; supported: sse, mse, softmax-ce-sum, softmax-ce-mean",
+      "loss 'hinge' has no second-order-correct tfjs implementation; supported: sse, mse, softmax-ce-sum, softmax-ce-mean, sigmoid-sse",
       'tf.softmax: silently wrong at second order: its gradient reads the saved output, which tfjs clones off the tape (tfjs issue 3252); use the custom ops of models/tfjs/ops.ts instead',
       'tf.max: throws at second order: its gradient uses Equal, which has no gradient; use the custom ops of models/tfjs/ops.ts instead',
       'tf.cumsum is not verified at second order; add it to SECOND_ORDER_SAFE_BUILTIN_OPS with a test first',

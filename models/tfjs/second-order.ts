@@ -14,7 +14,7 @@
 export const SECOND_ORDER_SAFE_ACTIVATIONS = ['identity', 'tanh', 'relu', 'sigmoid', 'swish'] as const;
 
 /** Loss kinds with a second-order-correct tfjs implementation (./losses.ts); each may add an l2 penalty. */
-export const SECOND_ORDER_SAFE_LOSSES = ['sse', 'mse', 'softmax-ce-sum', 'softmax-ce-mean'] as const;
+export const SECOND_ORDER_SAFE_LOSSES = ['sse', 'mse', 'softmax-ce-sum', 'softmax-ce-mean', 'sigmoid-sse'] as const;
 
 /**
  * Built-in tfjs ops verified to differentiate twice correctly, by op name and by the kernel whose
