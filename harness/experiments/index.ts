@@ -8,6 +8,7 @@ import { lineScan } from './line-scan';
 import { quarticNewtonMr } from './quartic-newton-mr';
 import { segmentScan } from './segment-scan';
 import { slqVsExact } from './slq-vs-exact';
+import { xorLocalMinima } from './xor-local-minima';
 
 experimentKinds.register(lineScan);
 experimentKinds.register(segmentScan);
@@ -17,3 +18,4 @@ experimentKinds.register(criticalPointSearch);
 experimentKinds.register(equioutputSymmetries);
 experimentKinds.register(asymmetricValley);
 experimentKinds.register(slqVsExact);
+experimentKinds.register(xorLocalMinima);
