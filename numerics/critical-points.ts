@@ -88,6 +88,29 @@ function axpy(theta: Float64Array, alpha: number, p: Float64Array): Float64Array
   return out;
 }
 
+/**
+ * The start of every iteration: evaluate θ_t, record it, and end the run when it diverged or the budget
+ * is spent.
+ */
+function visit(
+  objective: Objective,
+  theta: Float64Array,
+  t: number,
+  trace: Trace,
+  options: { iterations: number; observe?: IterateObserver },
+): { g: Float64Array; s: number } | { end: FinderResult } {
+  const { loss, gradient: g } = objective.lossAndGradient(theta);
+  const s = dot(g, g);
+  trace.loss.push(loss);
+  trace.gradNormSq.push(s);
+  options.observe?.(t, theta);
+  if (!Number.isFinite(loss) || !Number.isFinite(s)) {
+    return { end: { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` } };
+  }
+  if (t === options.iterations) return { end: { theta, trace, iterations: t, stop: 'iteration budget spent' } };
+  return { g, s };
+}
+
 function squaredGradientNorm(objective: Objective, theta: Float64Array): number {
   const g = objective.lossAndGradient(theta).gradient;
   return dot(g, g);
@@ -132,13 +155,9 @@ export function newtonMr(objective: Objective, theta0: Float64Array, options: Ne
   let alpha = options.lineSearch.alpha;
   const maxxnorm = options.minres.maxxnorm ?? FRYE_MINRES_OPTIONS.maxxnorm;
   for (let t = 0; ; t++) {
-    const { loss, gradient: g } = objective.lossAndGradient(theta);
-    const s = dot(g, g);
-    trace.loss.push(loss);
-    trace.gradNormSq.push(s);
-    options.observe?.(t, theta);
-    if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
-    if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
+    const step = visit(objective, theta, t, trace, options);
+    if ('end' in step) return step.end;
+    const { g, s } = step;
     const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
     const minus = g.map((x) => -x);
     const solve = minresQlp(apply, minus, { ...options.minres, maxit: options.minres.maxit ?? objective.dim });
@@ -179,13 +198,9 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
   const trace = emptyTrace();
   let theta: Float64Array = Float64Array.from(theta0);
   for (let t = 0; ; t++) {
-    const { loss, gradient: g } = objective.lossAndGradient(theta);
-    const s = dot(g, g);
-    trace.loss.push(loss);
-    trace.gradNormSq.push(s);
-    options.observe?.(t, theta);
-    if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
-    if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
+    const step = visit(objective, theta, t, trace, options);
+    if ('end' in step) return step.end;
+    const { g, s } = step;
     const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
     const minus = g.map((x) => -x);
     let best: { theta: Float64Array; value: number; gamma: number } | null = null;
@@ -229,13 +244,9 @@ export function gradientNormDescent(objective: Objective, theta0: Float64Array, 
   let theta: Float64Array = Float64Array.from(theta0);
   let alpha = o.alpha;
   for (let t = 0; ; t++) {
-    const { loss, gradient: g } = objective.lossAndGradient(theta);
-    const s = dot(g, g);
-    trace.loss.push(loss);
-    trace.gradNormSq.push(s);
-    options.observe?.(t, theta);
-    if (!Number.isFinite(loss) || !Number.isFinite(s)) return { theta, trace, iterations: t, stop: 'diverged', divergence: `non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'} at iteration ${t}` };
-    if (t === options.iterations) return { theta, trace, iterations: t, stop: 'iteration budget spent' };
+    const step = visit(objective, theta, t, trace, options);
+    if ('end' in step) return step.end;
+    const { g, s } = step;
     const direction = objective.hvp(theta, g).map((x) => -2 * x);
     const slope = -dot(direction, direction); // ∇G·d with d = −∇G
     for (;;) {

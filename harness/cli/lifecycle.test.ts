@@ -12,22 +12,8 @@ import { readRuns } from '../store';
 import { testSpec, writeClaimsFolder } from '../testing/claims';
 import '../testing/sleep-kind';
 import type { RunManifest } from '../types';
-import { main } from './main';
+import { cli } from '../testing/cli';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    stderr.mockRestore();
-  }
-}
 
 const sleepy = (slug: string, ms: number, value = 2) => testSpec(slug, 'test-sleep', { ms, value });
 const manifestOf = (out: string, id: string): RunManifest => JSON.parse(fs.readFileSync(path.join(out, 'runs', id, 'manifest.json'), 'utf8'));
