@@ -21,7 +21,9 @@ describe('flagSlowdowns', () => {
     const means = [10, 10.2, 9.9, 10.1, 10, 11, 10.1, 9.8, 12.5, 10];
     const checks = flagSlowdowns(means);
     expect(checks.map((c) => c.slowdown)).toEqual([false, false, false, false, false, true, false, false, true, false]);
-    expect(checks[0]).toEqual({ baseline: null, changePercent: null, slowdown: false });
+    expect(checks[0]).toEqual({ baseline: null, previousRuns: 0, changePercent: null, slowdown: false });
+    expect(checks[9]!.previousRuns).toBe(9);
+    expect(flagSlowdowns(Array(30).fill(1))[29]!.previousRuns).toBe(10); // the window
     expect(checks[5]!.baseline).toBe(10);
     expect(checks[5]!.changePercent).toBeCloseTo(10);
     expect(checks[8]!.baseline).toBe(10.05); // median of 10, 10.2, 9.9, 10.1, 10, 11, 10.1, 9.8

@@ -118,6 +118,8 @@ export interface SlowdownOptions {
 export interface SlowdownCheck {
   /** Median of up to `window` earlier means; null when there are fewer than `minPrevious`. */
   baseline: number | null;
+  /** How many earlier runs the baseline is the median of. */
+  previousRuns: number;
   /** (mean − baseline) / baseline × 100; null without a baseline. */
   changePercent: number | null;
   slowdown: boolean;
@@ -137,10 +139,10 @@ export function flagSlowdowns(means: number[], options: SlowdownOptions = {}): S
   const minPrevious = Math.max(1, Math.floor(options.minPrevious ?? 1));
   return means.map((mean, i) => {
     const previous = means.slice(Math.max(0, i - window), i).filter((v) => Number.isFinite(v));
-    if (previous.length < minPrevious || !Number.isFinite(mean)) return { baseline: null, changePercent: null, slowdown: false };
+    if (previous.length < minPrevious || !Number.isFinite(mean)) return { baseline: null, previousRuns: previous.length, changePercent: null, slowdown: false };
     const baseline = median(previous);
     const changePercent = baseline > 0 ? ((mean - baseline) / baseline) * 100 : null;
-    return { baseline, changePercent, slowdown: changePercent !== null && changePercent > threshold };
+    return { baseline, previousRuns: previous.length, changePercent, slowdown: changePercent !== null && changePercent > threshold };
   });
 }
 

@@ -471,6 +471,7 @@ interface ArchiveView extends PageBase {
   verdict: VerdictView;
   range: string;
   total: number;
+  strip: string;
   rows: HistoryRowView[];
   changes: string[];
   archives: ArchiveLink[];
@@ -566,7 +567,7 @@ function claimPage(
     total: n,
     shown: n - olderCount,
     stability: stabilityText(history),
-    strip: stripSvg(history.entries.slice(olderCount), history, 'runs on this page'),
+    strip: stripSvg(history.entries.slice(olderCount), history, n - olderCount === 1 ? 'only run' : olderCount > 0 ? `${n - olderCount} most recent runs` : `${n} runs`),
     chart: series ? historyChart(history, series) : '',
     changes: recentChanges.slice(0, MAX_CHANGES_LISTED),
     moreChanges: Math.max(0, recentChanges.length - MAX_CHANGES_LISTED),
@@ -645,6 +646,7 @@ function claimPage(
         verdict: verdictView(result.verdict),
         range: `runs ${a + 1}–${b} of ${n} (${dateRange(history.entries[a]!, history.entries[b - 1]!)})`,
         total: n,
+        strip: stripSvg(history.entries.slice(a, b), history, `runs ${a + 1}–${b}`),
         rows: rowsFor(file, a, b),
         changes: changesIn(a, b),
         archives: archiveLinks(file, k),
@@ -688,7 +690,7 @@ function stripSvg(entries: HistoryEntry[], history: ClaimTierHistory, what: stri
   const incomplete = entries.filter((e) => e.incomplete).length;
   const newest = entries[entries.length - 1];
   const desc =
-    `Verdicts of the ${plural(entries.length, 'most recent run')} at tier ${history.tier}, oldest first: ${counts.join(', ')}.` +
+    `Verdicts of the ${what} at tier ${history.tier}, oldest first: ${counts.join(', ')}.` +
     (incomplete > 0 ? ` ${plural(incomplete, 'result')} from incomplete runs.` : '') +
     (newest ? ` Newest: ${newest.verdict} (run ${newest.runId}).` : '');
   return verdictStrip(cells, `Verdict history, ${what}`, desc, size);
@@ -701,10 +703,12 @@ function historyChart(history: ClaimTierHistory, series: NonNullable<ReturnType<
   if (measured.length < 2) return '';
   const values = measured.map((p) => p.measured as number);
   const failed = measured.filter((p) => !p.pass).length;
+  // all runs on one day: label the axis with times instead of the same date repeated
+  const sameDay = formatDay(points[0]!.startedAt) === formatDay(points[points.length - 1]!.startedAt);
   return trendChart(
     points.map((p) => ({
       value: p.measured,
-      date: formatDay(p.startedAt),
+      date: sameDay ? formatDate(p.startedAt).slice(11, 16) : formatDay(p.startedAt),
       flagged: p.measured !== null && !p.pass,
       hollow: p.incomplete,
       tooltip: `${formatNumber(p.measured)} · ${p.verdict} · run ${p.runId}${p.incomplete ? ' (incomplete run)' : ''}`,
@@ -718,6 +722,7 @@ function historyChart(history: ClaimTierHistory, series: NonNullable<ReturnType<
         (points.length > measured.length ? `; ${plural(points.length - measured.length, 'run')} without a measured value` : '') +
         '. The history table lists every value.',
       yLabel: series.metric,
+      ...(sameDay ? { xLabel: 'run time, UTC (oldest left, one step per run)' } : {}),
       band: series.accepted,
       bandLabel: `accepted ${series.tolerance}`,
     },
@@ -973,6 +978,8 @@ interface BenchRowView {
   rme: string;
   date: string;
   previous: string;
+  /** `of 3 runs`: how many earlier runs the median is taken over. */
+  previousRuns: string;
   change: string;
   changeCss: string;
   slowdown: boolean;
@@ -1008,6 +1015,7 @@ function benchView(series: BenchSeries[], runCount: number, problems: StoreProbl
       rme: `± ${l.rmePercent.toFixed(1)} %`,
       date: formatDate(l.startedAt),
       previous: l.baseline === null ? '—' : formatMs(l.baseline),
+      previousRuns: l.baseline === null ? '' : `of ${plural(l.previousRuns, 'run')}`,
       change: l.changePercent === null ? '—' : formatPercent(l.changePercent),
       changeCss: l.changePercent === null ? '' : l.slowdown ? 'change-slower' : l.changePercent < -5 ? 'change-faster' : '',
       slowdown: l.slowdown,

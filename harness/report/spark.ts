@@ -174,6 +174,8 @@ export interface TrendOptions {
   title: string;
   desc: string;
   yLabel: string;
+  /** Default: `run date (oldest left, one step per run)`. */
+  xLabel?: string;
   band?: { min?: number; max?: number };
   /** Legend text for the band, e.g. `accepted 0.05 ± 50%`. */
   bandLabel?: string;
@@ -243,7 +245,7 @@ export function trendChart(points: TrendPoint[], options: TrendOptions): string 
   });
   out.push(`<path d="${dateMarks.join('')}" stroke="#555" stroke-width="1" fill="none"/>`);
   out.push(`<g fill="#333">${tickText.join('')}</g>`);
-  out.push(`<text x="${r1(left + plotW / 2)}" y="${bottom + 36}" text-anchor="middle" font-size="12" fill="#1a1a1a">run date (oldest left, one step per run)</text>`);
+  out.push(`<text x="${r1(left + plotW / 2)}" y="${bottom + 36}" text-anchor="middle" font-size="12" fill="#1a1a1a">${escapeXml(options.xLabel ?? 'run date (oldest left, one step per run)')}</text>`);
   out.push(`<text transform="rotate(-90)" x="${r1(-(top + TREND_PLOT_HEIGHT / 2))}" y="14" text-anchor="middle" font-size="12" fill="#1a1a1a">${escapeXml(options.yLabel)}</text>`);
 
   // The line, with gaps for missing values.
