@@ -18,6 +18,9 @@ const range = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems:
 
 /** JSON Schema for a DataSpec, for experiment kinds' parameter schemas. */
 export const dataSpecSchema = {
+  type: 'object',
+  discriminator: { propertyName: 'source' },
+  required: ['source'],
   oneOf: [
     {
       type: 'object',

@@ -114,6 +114,18 @@ describe('loadClaims reports bad specs with file, pointer and hint', () => {
     expect(problems).toContainEqual(expect.objectContaining({ pointer: '/experiment/params/line/lastLayerDirection', message: expect.stringContaining('must be 1×7') }));
   });
 
+  it('an unknown algorithm or data source names the valid ones, and out-of-range hyperparameters are errors', () => {
+    const frye = JSON.parse(fs.readFileSync(path.join(claimsRoot(), 'frye2020', 'newton-mr-outperforms.json'), 'utf8'));
+    frye.experiment.params.algorithms[0].name = 'newton';
+    frye.experiment.params.algorithms[1].damping = [-1];
+    frye.experiment.params.problem.data.source = 'cifar10';
+    const problems = problemsOf({ 'frye2020/a.json': frye });
+    expect(problems).toContainEqual(expect.objectContaining({ pointer: '/experiment/params/algorithms/0/name', message: 'unknown name "newton" (tier quick)', hint: 'use one of: "newton-mr", "damped-newton", "btls-gnm"' }));
+    expect(problems).toContainEqual(expect.objectContaining({ pointer: '/experiment/params/algorithms/1/damping/0', message: 'must be >= 0 (tier quick)' }));
+    // The DLAE takes Gaussian data only; full and paper tiers replace the algorithm list, so only quick has the typo.
+    expect(problems).toContainEqual(expect.objectContaining({ pointer: '/experiment/params/problem/data/source', hint: 'use "gaussian"' }));
+  });
+
   it('an unknown tier', () => {
     const problems = problemsOf({ 'l0l1/a.json': variant((s) => (s.tiers.nightly = {})) });
     expect(problems).toContainEqual(expect.objectContaining({ pointer: '/tiers/nightly', hint: "unknown tier 'nightly'; tiers are quick, full, paper" }));

@@ -238,6 +238,14 @@ function ajvProblems(file: string, errors: ErrorObject[]): SpecProblem[] {
         hint = `add '${missing}'`;
         break;
       }
+      case 'discriminator': {
+        const { tag, tagValue } = e.params as { tag: string; tagValue: unknown };
+        pointer = `${pointer}/${tag}`;
+        message = `unknown ${tag} ${JSON.stringify(tagValue)}`;
+        const branches = ((e.parentSchema as { oneOf?: { properties?: Record<string, { const?: unknown }> }[] })?.oneOf ?? []).map((b) => b.properties?.[tag]?.const);
+        hint = `use one of: ${branches.map((v) => JSON.stringify(v)).join(', ')}`;
+        break;
+      }
       case 'enum':
         hint = `use one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
         break;

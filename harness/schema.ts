@@ -201,7 +201,9 @@ export const claimResultSchema = {
 } as const;
 
 // verbose: errors carry their parent schema, from which hints list the allowed properties.
-export const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+// discriminator: a oneOf tagged by a property (`name`, `source`, `model`, `kind`) reports only the branch
+// its tag selects, or one error listing the valid tags.
+export const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true, discriminator: true });
 
 let specValidator: ValidateFunction | undefined;
 let resultValidator: ValidateFunction | undefined;

@@ -55,6 +55,9 @@ const mnistSchema = {
     images: { type: 'integer', minimum: 2, maximum: 60000 },
     classes: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 9 }, minItems: 2, uniqueItems: true },
     features: {
+      type: 'object',
+      discriminator: { propertyName: 'kind' },
+      required: ['kind'],
       oneOf: [
         { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'crop-average' } } },
         { type: 'object', additionalProperties: false, required: ['kind', 'components'], properties: { kind: { const: 'pca' }, components: { type: 'integer', minimum: 1 } } },
@@ -65,6 +68,9 @@ const mnistSchema = {
 };
 
 export const problemSchema = {
+  type: 'object',
+  discriminator: { propertyName: 'model' },
+  required: ['model'],
   oneOf: [
     { type: 'object', additionalProperties: false, required: ['model'], properties: { model: { const: 'quartic' } } },
     {
@@ -77,7 +83,7 @@ export const problemSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['model', 'network', 'loss', 'data'],
-      properties: { model: { const: 'mlp' }, network: networkSchema, loss: lossSchema, data: { oneOf: [gaussianSchema, mnistSchema] } },
+      properties: { model: { const: 'mlp' }, network: networkSchema, loss: lossSchema, data: { type: 'object', discriminator: { propertyName: 'source' }, required: ['source'], oneOf: [gaussianSchema, mnistSchema] } },
     },
   ],
 };

@@ -76,6 +76,9 @@ const unit = { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 };
 const common = { runs: { type: 'integer', minimum: 1 }, iterations: { type: 'integer', minimum: 1 } };
 
 const algorithmSchema = {
+  type: 'object',
+  discriminator: { propertyName: 'name' },
+  required: ['name'],
   oneOf: [
     {
       type: 'object',
@@ -157,6 +160,9 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
         required: ['init', 'steps', 'learningRate', 'noiseVariance'],
         properties: {
           init: {
+            type: 'object',
+            discriminator: { propertyName: 'kind' },
+            required: ['kind'],
             oneOf: [
               { type: 'object', additionalProperties: false, required: ['kind', 'std'], properties: { kind: { const: 'normal' }, std: { type: 'number', exclusiveMinimum: 0 } } },
               { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'kaiming' } } },

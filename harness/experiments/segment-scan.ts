@@ -81,6 +81,9 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
         type: 'array',
         minItems: 1,
         items: {
+          type: 'object',
+          discriminator: { propertyName: 'source' },
+          required: ['source'],
           oneOf: [
             { type: 'object', additionalProperties: false, required: ['source'], properties: { source: { const: 'l0l1-appendix-b' } } },
             {
