@@ -13,6 +13,7 @@ import { collectProvenance } from '../harness/provenance';
 import { FLOAT64_BACKEND, newRunId } from '../harness/runner';
 import { registerDlaeBenchmarks } from './dlae.bench';
 import { registerEngineBenchmarks } from './engine.bench';
+import { registerFryeBenchmarks } from './frye.bench';
 import { registerMinresQlpBenchmarks } from './minres-qlp.bench';
 import { registerSpectralBenchmarks } from './spectral.bench';
 import { registerTfjsBenchmarks } from './tfjs.bench';
@@ -27,6 +28,7 @@ const SUITES: Suite[] = [
   { name: 'deep linear autoencoder', register: registerDlaeBenchmarks },
   { name: 'spectral', register: registerSpectralBenchmarks },
   { name: 'MINRES-QLP', register: registerMinresQlpBenchmarks },
+  { name: 'Frye workloads', register: registerFryeBenchmarks },
   { name: 'tfjs engine', register: registerTfjsBenchmarks },
 ];
 
