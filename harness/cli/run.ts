@@ -113,11 +113,12 @@ export function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): str
   const rows = results.map((r) => {
     const spec = claims.find((c) => c.spec.id === r.claimId)?.spec;
     const keyId = spec?.keyExpectation ?? spec?.expectations[0]?.id;
-    const key = r.expectations.find((e) => e.id === keyId);
+    // A claim that did not reproduce shows the first expectation it failed, not its key metric.
+    const key = r.expectations.find((e) => !e.pass && r.verdict === 'not reproduced') ?? r.expectations.find((e) => e.id === keyId);
     const keyText = key ? `${key.metric} = ${key.measured === null ? '—' : formatNumber(key.measured)} (want ${key.tolerance})` : r.reason ? truncate(r.reason, 70) : '';
     return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, formatDuration(r.durationMs)];
   });
-  return table(['claim', 'verdict', 'key metric vs tolerance', 'time'], rows);
+  return table(['claim', 'verdict', 'key (or first failing) metric vs tolerance', 'time'], rows);
 }
 
 function truncate(text: string, n: number): string {
