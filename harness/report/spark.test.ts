@@ -1,4 +1,4 @@
-import { sparkline, trendChart, verdictGlyph, verdictStrip } from './spark';
+import { sparkline, trendChart, valueDomain, verdictGlyph, verdictStrip } from './spark';
 import type { Verdict } from '../types';
 import { checkXml } from './xml-check';
 
@@ -89,5 +89,30 @@ describe('trendChart', () => {
     expect(svg).not.toContain('<title>run 5</title>');
     expect(svg.length).toBeLessThan(20_000);
     expect(trendChart([{ value: null, date: 'd', tooltip: 'x' }], { title: 't', desc: 'd', yLabel: 'y' })).toContain('no measured values');
+  });
+});
+
+describe('valueDomain', () => {
+  it('takes in a band bound only when the data keeps enough of the height', () => {
+    const near = (d: [number, number]): number[] => d.map((v) => Number(v.toFixed(9)));
+    expect(near(valueDomain([1, 2], { min: 0.5, max: 2.5 }, 3))).toEqual([0.34, 2.66]); // with 8 % room beyond the bounds
+    expect(valueDomain([1, 2], { max: 100 }, 3)).toEqual([1, 2]);
+    expect(near(valueDomain([1, 2], { min: -0.5 }, 3))).toEqual([-0.7, 2.2]);
+  });
+
+  it('always shows the bound beside constant data, unless it is absurdly far', () => {
+    const [lo, hi] = valueDomain([0.1, 0.1], { min: 0.6 }, 4);
+    expect(lo).toBeCloseTo(0.06);
+    expect(hi).toBeCloseTo(0.64);
+    expect(valueDomain([1, 1], { max: 1e6 }, 4)).toEqual([1, 1]);
+    expect(valueDomain([0], { min: 5 }, 4).map((v) => Number(v.toFixed(9)))).toEqual([-0.4, 5.4]);
+    expect(valueDomain([], { min: 5 }, 4)).toEqual([0, 1]);
+  });
+
+  it('says in the legend when the band lies outside the chart', () => {
+    const points = [1, 1.01, 1.02].map((value, i) => ({ value, date: `d${i}`, tooltip: 't' }));
+    expect(trendChart(points, { title: 't', desc: 'd', yLabel: 'y', band: { min: 5 }, bandLabel: 'accepted ≥ 5' })).toContain('accepted ≥ 5 (outside the range shown)');
+    expect(trendChart(points, { title: 't', desc: 'd', yLabel: 'y', band: { max: 1000 }, bandLabel: 'accepted ≤ 1000' })).toContain('>accepted ≤ 1000</text>'); // covers it all
+    expect(trendChart(points, { title: 't', desc: 'd', yLabel: 'y', band: { max: 1.05 }, bandLabel: 'accepted ≤ 1.05' })).toContain('>accepted ≤ 1.05</text>');
   });
 });

@@ -65,6 +65,35 @@ export function verdictStrip(cells: StripCell[], title: string, desc: string, si
   return out.join('');
 }
 
+/**
+ * Vertical range for values and an accepted band: the data's range, widened to a band bound when that
+ * keeps the data over at least 1/`factor` of the height. Constant data has no spread to lose, so a bound
+ * is then always taken in (unless it is more than 1000 times the value's magnitude away).
+ */
+export function valueDomain(finite: number[], band: { min?: number; max?: number } | undefined, factor: number): [number, number] {
+  let lo = finite.length > 0 ? Math.min(...finite) : 0;
+  let hi = finite.length > 0 ? Math.max(...finite) : 1;
+  const constant = hi === lo;
+  const dataSpan = hi - lo || Math.abs(hi) * 0.1 || 1;
+  let taken = false;
+  for (const b of [band?.min, band?.max]) {
+    if (typeof b !== 'number' || !Number.isFinite(b) || finite.length === 0) continue;
+    const nlo = Math.min(lo, b);
+    const nhi = Math.max(hi, b);
+    const ok = constant ? lo === 0 || Math.abs(b - lo) <= 1000 * Math.abs(lo) : nhi - nlo <= factor * dataSpan;
+    if (ok) {
+      [lo, hi] = [nlo, nhi];
+      taken = true;
+    }
+  }
+  if (taken) {
+    // a little room beyond the bounds, so a one-sided band at the edge still shows
+    const pad = (hi - lo) * 0.08;
+    return [lo - pad, hi + pad];
+  }
+  return [lo, hi];
+}
+
 export interface SparkOptions {
   title: string;
   desc: string;
@@ -100,16 +129,9 @@ export function sparkline(values: (number | null)[], options: SparkOptions): str
     out.push('</svg>');
     return out.join('');
   }
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
-  const dataSpan = hi - lo || Math.abs(hi) * 0.1 || 1;
   const band = options.band;
-  for (const b of [band?.min, band?.max]) {
-    if (typeof b !== 'number' || !Number.isFinite(b)) continue;
-    const nlo = Math.min(lo, b);
-    const nhi = Math.max(hi, b);
-    if (nhi - nlo <= 3 * dataSpan) [lo, hi] = [nlo, nhi];
-  }
+  let [lo, hi] = valueDomain(finite, band, 3);
+  const dataSpan = hi - lo || Math.abs(hi) * 0.1 || 1;
   if (hi === lo) {
     lo -= dataSpan / 2;
     hi += dataSpan / 2;
@@ -189,16 +211,8 @@ const TREND_TOOLTIPS = 120;
 /** A value over runs (oldest left, evenly spaced), with the accepted band, as a standalone SVG. */
 export function trendChart(points: TrendPoint[], options: TrendOptions): string {
   const finite = points.map((p) => p.value).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  let lo = finite.length > 0 ? Math.min(...finite) : 0;
-  let hi = finite.length > 0 ? Math.max(...finite) : 1;
-  const dataSpan = hi - lo || Math.abs(hi) * 0.1 || 1;
   const band = options.band;
-  for (const b of [band?.min, band?.max]) {
-    if (typeof b !== 'number' || !Number.isFinite(b)) continue;
-    const nlo = Math.min(lo, b);
-    const nhi = Math.max(hi, b);
-    if (nhi - nlo <= 4 * dataSpan) [lo, hi] = [nlo, nhi];
-  }
+  const [lo, hi] = valueDomain(finite, band, 4);
   const ticks = niceTicks(lo, hi, 4);
   const yLo = ticks[0] ?? lo;
   const yHi = ticks[ticks.length - 1] ?? hi;
@@ -225,10 +239,12 @@ export function trendChart(points: TrendPoint[], options: TrendOptions): string 
   out.push(`<text x="${left}" y="20" font-size="13" font-weight="600" fill="#1a1a1a">${escapeXml(options.title)}</text>`);
 
   const hasBand = band && ((typeof band.min === 'number' && Number.isFinite(band.min)) || (typeof band.max === 'number' && Number.isFinite(band.max)));
+  let bandShown = false;
   if (hasBand) {
     const y1 = typeof band!.max === 'number' && Number.isFinite(band!.max) ? clampY(band!.max) : top;
     const y2 = typeof band!.min === 'number' && Number.isFinite(band!.min) ? clampY(band!.min) : bottom;
-    if (y2 - y1 > 0.05) out.push(`<rect x="${left}" y="${r1(y1)}" width="${plotW}" height="${r1(y2 - y1)}" fill="#e4efe6"/>`);
+    bandShown = y2 - y1 > 0.05;
+    if (bandShown) out.push(`<rect x="${left}" y="${r1(y1)}" width="${plotW}" height="${r1(y2 - y1)}" fill="#e4efe6"/>`);
   }
   const grid = ticks.map((t) => `M${left} ${r1(py(t))}H${left + plotW}`).join('');
   out.push(`<path d="${grid}" stroke="#dcdcdc" stroke-width="1" fill="none"/>`);
@@ -291,7 +307,10 @@ export function trendChart(points: TrendPoint[], options: TrendOptions): string 
     legend.push(`<circle cx="${x + 10}" cy="${ly}" r="3" fill="#fff" stroke="#0b5cad" stroke-width="1.5"/><text x="${x + 20}" y="${ly}" dy="0.32em">incomplete run</text>`);
     x += 120;
   }
-  if (hasBand) legend.push(`<rect x="${x}" y="${ly - 6}" width="20" height="12" fill="#e4efe6" stroke="#9cc3a6"/><text x="${x + 26}" y="${ly}" dy="0.32em">${escapeXml(options.bandLabel ?? 'accepted region')}</text>`);
+  if (hasBand) {
+    const label = `${options.bandLabel ?? 'accepted region'}${bandShown ? '' : ' (outside the range shown)'}`;
+    legend.push(`<rect x="${x}" y="${ly - 6}" width="20" height="12" fill="#e4efe6" stroke="#9cc3a6"/><text x="${x + 26}" y="${ly}" dy="0.32em">${escapeXml(label)}</text>`);
+  }
   out.push(`<g font-size="12" fill="#1a1a1a">${legend.join('')}</g>`);
   out.push('</svg>');
   return out.join('');
