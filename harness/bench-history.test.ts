@@ -30,9 +30,9 @@ describe('flagSlowdowns', () => {
   });
 
   it('needs more than the threshold: 5 % exactly is not a slowdown', () => {
-    expect(flagSlowdowns([100, 105]).map((c) => c.slowdown)).toEqual([false, false]);
-    expect(flagSlowdowns([100, 105.01]).map((c) => c.slowdown)).toEqual([false, true]);
-    expect(flagSlowdowns([100, 103], { thresholdPercent: 2 })[1]!.slowdown).toBe(true);
+    expect(flagSlowdowns([100, 100, 100, 105]).map((c) => c.slowdown)).toEqual([false, false, false, false]);
+    expect(flagSlowdowns([100, 100, 100, 105.01]).map((c) => c.slowdown)).toEqual([false, false, false, true]);
+    expect(flagSlowdowns([100, 103], { thresholdPercent: 2, minPrevious: 1 })[1]!.slowdown).toBe(true);
   });
 
   it('looks back over the window only', () => {
@@ -46,12 +46,14 @@ describe('flagSlowdowns', () => {
 
   it('waits for minPrevious earlier runs and ignores non-finite means', () => {
     expect(flagSlowdowns([10, 20, 30], { minPrevious: 2 }).map((c) => c.slowdown)).toEqual([false, false, true]);
-    expect(flagSlowdowns([10, NaN, 12]).map((c) => c.slowdown)).toEqual([false, false, true]);
+    expect(flagSlowdowns([10, NaN, 12], { minPrevious: 1 }).map((c) => c.slowdown)).toEqual([false, false, true]);
+    // By default a median needs 3 earlier runs: one noisy run is no baseline.
+    expect(flagSlowdowns([10, 20, 30]).map((c) => c.slowdown)).toEqual([false, false, false]);
   });
 
   it('never flags a speed-up', () => {
     expect(flagSlowdowns([10, 10, 5, 5]).some((c) => c.slowdown)).toBe(false);
-    expect(flagSlowdowns([10, 10, 5])[2]!.changePercent).toBe(-50);
+    expect(flagSlowdowns([10, 10, 10, 5])[3]!.changePercent).toBe(-50);
   });
 });
 

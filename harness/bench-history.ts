@@ -133,10 +133,13 @@ export function median(values: number[]): number {
 }
 
 /** For each mean (oldest first), its baseline, change and slowdown flag against the earlier means. */
+/** A median of fewer earlier runs is mostly timer noise on a shared machine: flag only from 3 on. */
+export const DEFAULT_MIN_PREVIOUS = 3;
+
 export function flagSlowdowns(means: number[], options: SlowdownOptions = {}): SlowdownCheck[] {
   const window = Math.max(1, Math.floor(options.window ?? 10));
   const threshold = options.thresholdPercent ?? 5;
-  const minPrevious = Math.max(1, Math.floor(options.minPrevious ?? 1));
+  const minPrevious = Math.max(1, Math.floor(options.minPrevious ?? DEFAULT_MIN_PREVIOUS));
   return means.map((mean, i) => {
     const previous = means.slice(Math.max(0, i - window), i).filter((v) => Number.isFinite(v));
     if (previous.length < minPrevious || !Number.isFinite(mean)) return { baseline: null, previousRuns: previous.length, changePercent: null, slowdown: false };

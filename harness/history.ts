@@ -17,6 +17,7 @@
  *   counted twice.
  */
 import * as os from 'node:os';
+import { writerIsAlive } from './lock';
 import { readSpec, type StoredRun } from './store';
 import { TIERS, type ClaimResult, type ClaimSpec, type Comparator, type Expectation, type PaperValue, type RunManifest, type Tier, type Verdict } from './types';
 
@@ -24,26 +25,11 @@ import { TIERS, type ClaimResult, type ClaimSpec, type Comparator, type Expectat
 // Run liveness
 
 /**
- * Whether a run is being written right now: its status is `running` and its writer process still
- * exists. A `running` run is dead (killed) when it names no writer, or when the writer ran on this
- * host and `process.kill(pid, 0)` fails with ESRCH. A writer on another host cannot be checked and is
- * trusted to be alive. A writer pid that is not a positive integer counts as dead (signal 0 to pid 0
- * or a negative pid would probe a process group, not the writer). `complete` and `incomplete` runs are
- * never live.
+ * Whether a run is being written right now: its status is `running` and its writer may still be alive
+ * (see `writerIsAlive`). `complete` and `incomplete` runs are never live.
  */
 export function isRunLive(manifest: Pick<RunManifest, 'status' | 'writer'>, hostname: string = os.hostname()): boolean {
-  if (manifest.status !== 'running') return false;
-  const writer = manifest.writer;
-  if (typeof writer !== 'object' || writer === null) return false;
-  if (writer.hostname !== hostname) return true;
-  if (!Number.isSafeInteger(writer.pid) || writer.pid <= 0) return false;
-  try {
-    process.kill(writer.pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else; it is alive.
-    return (err as NodeJS.ErrnoException)?.code !== 'ESRCH';
-  }
+  return manifest.status === 'running' && writerIsAlive(manifest.writer, hostname);
 }
 
 /** `complete`; `running` (a live writer); or `incomplete` (marked so, or `running` with a dead writer). */

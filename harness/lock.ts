@@ -16,10 +16,14 @@ export function currentWriter(): Writer {
   return { pid: process.pid, hostname: os.hostname() };
 }
 
-/** Whether the process that wrote `writer` may still be running. */
-export function writerIsAlive(writer: Writer | undefined): boolean {
-  if (!writer) return false;
-  if (writer.hostname !== os.hostname()) return true;
+/**
+ * Whether the process that wrote `writer` may still be running. A pid that is not a positive integer
+ * counts as dead: signal 0 to pid 0 or a negative pid would probe a process group, not the writer.
+ */
+export function writerIsAlive(writer: Writer | undefined, hostname: string = os.hostname()): boolean {
+  if (typeof writer !== 'object' || writer === null) return false;
+  if (writer.hostname !== hostname) return true;
+  if (!Number.isSafeInteger(writer.pid) || writer.pid <= 0) return false;
   try {
     process.kill(writer.pid, 0);
     return true;
