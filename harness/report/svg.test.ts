@@ -173,3 +173,15 @@ describe('renderPlot', () => {
     expect(odd).toMatch(/1 point was skipped because a value is missing or not finite/);
   });
 });
+
+describe('long titles', () => {
+  it('wrap onto a second line instead of running off the chart', () => {
+    const title = 'newton-mr: squared gradient norm per iteration, coloured by how each run ended, with a long tail of words that goes on';
+    const svg = renderPlot({ id: 't', title, x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 's', mark: 'line', x: [1, 2], y: [1, 2] }] });
+    const lines = [...svg.matchAll(/<text [^>]*font-weight="600"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0].startsWith('newton-mr: squared gradient norm')).toBe(true);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(svg).toContain(`<title>${title}</title>`);
+  });
+});

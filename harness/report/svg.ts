@@ -21,6 +21,8 @@ const MARGIN_TOP = 36;
 const MARGIN_RIGHT = 20;
 const MARGIN_BOTTOM = 48;
 const CHAR_WIDTH = 6.4; // rough advance of an 11–12px system-ui glyph; used only for layout
+const TITLE_CHAR_WIDTH = 7.4; // the same for the 13px bold title
+const TITLE_LINE_HEIGHT = 17;
 const POINT_RADIUS = 2.2;
 /** More markers than this are thinned evenly (and the description says so). */
 export const MAX_POINTS = 20_000;
@@ -182,6 +184,16 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/** Splits a title at spaces into at most two lines of `max` characters; the second is truncated if need be. */
+function wrapTitle(title: string, max: number): string[] {
+  if ([...title].length <= max) return [title];
+  const words = title.split(' ');
+  let first = '';
+  while (words.length > 0 && [...`${first} ${words[0]}`.trim()].length <= max) first = `${first} ${words.shift()}`.trim();
+  if (first === '') return [truncate(title, max)];
+  return [first, truncate(words.join(' '), max)];
+}
+
 function truncate(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
@@ -282,7 +294,9 @@ export function renderPlot(plot: PlotSpec): string {
   // Layout.
   const yLabelWidth = Math.max(...yAxis.ticks.map((t) => [...t.label].length)) * CHAR_WIDTH;
   const left = Math.round(Math.max(52, yLabelWidth + 32));
-  const top = MARGIN_TOP;
+  // Long titles wrap onto a second (and last) line rather than run off the chart.
+  const titleLines = wrapTitle(title, Math.floor((WIDTH - left - MARGIN_RIGHT) / TITLE_CHAR_WIDTH));
+  const top = MARGIN_TOP + (titleLines.length - 1) * TITLE_LINE_HEIGHT;
   const plotW = WIDTH - left - MARGIN_RIGHT;
   const plotH = PLOT_HEIGHT;
   const bottom = top + plotH;
@@ -323,7 +337,9 @@ export function renderPlot(plot: PlotSpec): string {
   out.push(`<title>${escapeXml(title)}</title>`);
   out.push(`<desc>${escapeXml(describe(plot, title, xSpec, ySpec, xAxis, yAxis, cleaned, legendList, totalPoints, skippedLog, skippedNonFinite))}</desc>`);
   out.push(`<rect width="${WIDTH}" height="${height}" fill="#fff"/>`);
-  out.push(`<text x="${left}" y="20" font-size="13" font-weight="600" fill="#1a1a1a">${escapeXml(truncate(title, 90))}</text>`);
+  titleLines.forEach((line, i) => {
+    out.push(`<text x="${left}" y="${20 + i * TITLE_LINE_HEIGHT}" font-size="13" font-weight="600" fill="#1a1a1a">${escapeXml(line)}</text>`);
+  });
 
   // Grid and ticks.
   const grid: string[] = [];
