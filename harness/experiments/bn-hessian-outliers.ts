@@ -1,0 +1,457 @@
+/**
+ * `bn-hessian-outliers` (Ghorbani, Krishnan & Xiao 2019, §4; survey §5.5.3, Fig. 17): batch
+ * normalisation suppresses the outlier eigenvalues of the Hessian. Two MLPs that differ only in batch
+ * norm are trained from the same dense initialisation on the same minibatches for the same budget (SGD
+ * with heavy-ball momentum). Then, on a fixed large batch with batch norm in training mode on that batch:
+ * Lanczos gives the top-k Hessian eigenpairs, hence the scale-free outlier ratio ζ = λ1/λk and the
+ * fraction of the gradient's energy in the top-k eigenspace; SLQ gives the spectral density of H/λk.
+ *
+ * The MNIST classification data and the tfjs helpers here are shared with `swa-valley-network`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MNIST_PIXELS, MNIST_SIDE, type MnistSubset, areaAverage, cropCenter, loadMnist, oneHot, pca, zScorePerFeature } from '../../datasets/mnist';
+import { type Dataset64, type LossSpec, kaimingNormal } from '../../models';
+import { selectBackend } from '../../models/tfjs/backends';
+import type { LayerStatistics } from '../../models/tfjs/batch-norm';
+import { type TfjsDataset, tfjsDataset } from '../../models/tfjs/data';
+import { type TfjsMlpSpec, appendBatchNormParameters } from '../../models/tfjs/layout';
+import { batchStatistics, mlpOutputs } from '../../models/tfjs/mlp';
+import { type TfjsMlpObjective, tfjsMlpObjective } from '../../models/tfjs/objective';
+import { trainMlp } from '../../models/tfjs/train';
+import { linearGrid, slqDensity } from '../../numerics/density';
+import { type SymmetricOperator, topEigenpairs, topEigenspaceEnergy } from '../../numerics/lanczos';
+import type { ExperimentContext, ExperimentKind } from '../registry';
+import type { Rng } from '../rng';
+import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
+
+// ---------------------------------------------------------------------------------------------------
+// MNIST classification data (shared with swa-valley-network)
+
+export type MnistFeatures = { kind: 'pixels' } | { kind: 'crop-average' } | { kind: 'pca'; components: number };
+
+export interface MnistClassificationSpec {
+  /** The first `trainImages` training images and the first `testImages` test images, in file order. */
+  trainImages: number;
+  testImages: number;
+  /**
+   * `pixels`: all 784 pixels, standardised by the mean and standard deviation of all training pixels;
+   * `crop-average`: central 20×20 crop, 4×4 block means, z-score per feature (16 features);
+   * `pca`: projection onto the top principal components of the training images.
+   */
+  features: MnistFeatures;
+}
+
+export const mnistClassificationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['trainImages', 'testImages', 'features'],
+  properties: {
+    trainImages: { type: 'integer', minimum: 2, maximum: 60000 },
+    testImages: { type: 'integer', minimum: 1, maximum: 10000 },
+    features: {
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { enum: ['pixels', 'crop-average'] } } },
+        { type: 'object', additionalProperties: false, required: ['kind', 'components'], properties: { kind: { const: 'pca' }, components: { type: 'integer', minimum: 1, maximum: 784 } } },
+      ],
+    },
+  },
+};
+
+export const MNIST_CLASSES = 10;
+
+/** Training and test sets with one-hot targets; every preprocessing statistic comes from the training images only. */
+export function mnistClassification(spec: MnistClassificationSpec): { train: Dataset64; test: Dataset64 } {
+  const train = loadMnist({ split: 'train', count: spec.trainImages });
+  const test = loadMnist({ split: 'test', count: spec.testImages });
+  const { x, xTest, dim } = mnistFeatures(spec.features, train, test);
+  const dataset = (subset: MnistSubset, inputs: Float64Array): Dataset64 => ({
+    n: subset.n,
+    inputDim: dim,
+    outputDim: MNIST_CLASSES,
+    x: inputs,
+    y: oneHot(subset.labels, MNIST_CLASSES),
+  });
+  return { train: dataset(train, x), test: dataset(test, xTest) };
+}
+
+function mnistFeatures(features: MnistFeatures, train: MnistSubset, test: MnistSubset): { x: Float64Array; xTest: Float64Array; dim: number } {
+  switch (features.kind) {
+    case 'pixels': {
+      // One mean and deviation for all pixels (the usual MNIST normalisation): per-pixel z-scores would
+      // blow the nearly constant border pixels up to the scale of the digits.
+      const mean = train.images.reduce((sum, v) => sum + v, 0) / train.images.length;
+      const std = Math.sqrt(train.images.reduce((sum, v) => sum + (v - mean) ** 2, 0) / train.images.length);
+      const standardise = (images: Float64Array): Float64Array => images.map((v) => (v - mean) / std);
+      return { x: standardise(train.images), xTest: standardise(test.images), dim: MNIST_PIXELS };
+    }
+    case 'crop-average': {
+      const crop = 20;
+      const side = 4;
+      const dim = side * side;
+      const reduce = (subset: MnistSubset): Float64Array => areaAverage(cropCenter(subset.images, subset.n, MNIST_SIDE, crop), subset.n, crop, side);
+      const fitted = zScorePerFeature(reduce(train), train.n, dim);
+      const xTest = reduce(test).map((v, k) => {
+        const j = k % dim;
+        return fitted.std[j] === 0 ? 0 : (v - fitted.mean[j]) / fitted.std[j];
+      });
+      return { x: fitted.values, xTest, dim };
+    }
+    case 'pca': {
+      const k = features.components;
+      const { projected, components, mean } = pca(train.images, train.n, MNIST_PIXELS, k);
+      const xTest = new Float64Array(test.n * k);
+      for (let s = 0; s < test.n; s++) {
+        for (let c = 0; c < k; c++) {
+          let dot = 0;
+          for (let j = 0; j < MNIST_PIXELS; j++) dot += (test.images[s * MNIST_PIXELS + j] - mean[j]) * components[c * MNIST_PIXELS + j];
+          xTest[s * k + c] = dot;
+        }
+      }
+      return { x: projected, xTest, dim: k };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// tfjs helpers (shared with swa-valley-network)
+
+/** The runner selects the tfjs backend for float32 claims; outside it (tests, scripts) select one here. */
+export async function ensureTfjsBackend(): Promise<void> {
+  if (!tf.getBackend()) await selectBackend();
+}
+
+export const CLASSIFICATION_LOSS: LossSpec = { kind: 'softmax-ce-mean' };
+
+/** A tfjs θ: Kaiming-normal dense weights, zero biases, and γ = 1, β = 0 with batch norm. */
+export function initialTheta(spec: TfjsMlpSpec, rng: Rng): Float32Array {
+  return Float32Array.from(appendBatchNormParameters(spec, kaimingNormal(spec, () => rng.normal())));
+}
+
+/** A type rather than an interface, so that tf.tidy may return it. */
+export type ClassifierScore = {
+  loss: number;
+  accuracy: number;
+};
+
+/**
+ * Loss (the objective's: data loss + its l2 penalty) and accuracy on the training and test sets, batch norm normalising with the statistics of the
+ * whole training set at θ (population statistics, recomputed as SWA's BN update does). On the training
+ * set that is the same as training mode on all of it.
+ */
+export function scoreClassifier(objective: TfjsMlpObjective, theta: Float32Array, train: TfjsDataset, test: TfjsDataset): { train: ClassifierScore; test: ClassifierScore } {
+  return tf.tidy(() => {
+    const t = tf.tensor1d(theta);
+    const mode = { kind: 'eval' as const, statistics: batchStatistics(objective.spec, t, train.x) };
+    const score = (data: TfjsDataset): ClassifierScore => {
+      const predicted = tf.argMax(mlpOutputs(objective.spec, t, data.x, mode), 1);
+      return {
+        loss: objective.loss(t, data, mode).dataSync()[0],
+        accuracy: tf.mean(tf.cast(tf.equal(predicted, tf.argMax(data.y, 1)), 'float32')).dataSync()[0],
+      };
+    };
+    return { train: score(train), test: score(test) };
+  });
+}
+
+/** `train`'s result without its batch-norm statistics tensors, which these experiments do not use. */
+export function disposeStatistics(statistics: (LayerStatistics[] | undefined)[]): void {
+  tf.dispose(statistics.filter((s): s is LayerStatistics[] => s !== undefined));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The experiment
+
+export interface BnHessianOutliersParams {
+  data: MnistClassificationSpec;
+  /** Hidden layer widths; ReLU, softmax cross-entropy (mean), no weight decay. */
+  hiddenWidths: number[];
+  training: { learningRate: number; momentum: number; epochs: number; batchSize: number };
+  /** The Hessian is taken on the first `batchSize` training images; top `k` eigenpairs from `lanczosSteps` Lanczos steps. */
+  hessian: { batchSize: number; k: number; lanczosSteps: number };
+  /** SLQ of H/λk: `draws` Rademacher probes, `steps` Lanczos steps each, σ a fraction of the plotted range. */
+  density: { draws: number; steps: number; sigmaFraction: number; gridPoints: number };
+  /** Minibatch gradients (training batch size, random) whose top-k energy is observed beside the large-batch gradient's. */
+  minibatchGradients: number;
+}
+
+const VARIANTS = [
+  { key: 'noBn', batchNorm: false, label: 'without batch norm' },
+  { key: 'bn', batchNorm: true, label: 'with batch norm' },
+] as const;
+
+type VariantKey = (typeof VARIANTS)[number]['key'];
+
+const PER_VARIANT_METRICS = [
+  'lambda1',
+  'lambdaK',
+  'outlierRatio',
+  'gradientEnergyTopK',
+  'minibatchGradientEnergyTopK',
+  'maxRelativeResidual',
+  'trainLoss',
+  'trainAccuracy',
+  'testLoss',
+  'testAccuracy',
+] as const;
+
+interface Trained {
+  objective: TfjsMlpObjective;
+  theta: Float32Array;
+  trace: { epoch: number; loss: number }[];
+  score: { train: ClassifierScore; test: ClassifierScore };
+}
+
+interface Spectrum {
+  eigenvalues: number[];
+  residualNorms: number[];
+  /** Fraction of the large-batch gradient's energy in the top-j eigenspace, j = 1…k. */
+  cumulativeEnergy: number[];
+  minibatchEnergies: number[];
+}
+
+const object = { type: 'object', additionalProperties: false } as const;
+const positiveInteger = (minimum: number) => ({ type: 'integer', minimum });
+
+export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
+  name: 'bn-hessian-outliers',
+  description: 'Top Hessian eigenvalues (Lanczos), outlier ratio λ1/λk, gradient energy in the top-k eigenspace and SLQ density of MLPs trained with and without batch norm.',
+  paramsSchema: {
+    ...object,
+    required: ['data', 'hiddenWidths', 'training', 'hessian', 'density', 'minibatchGradients'],
+    properties: {
+      data: mnistClassificationSchema,
+      hiddenWidths: { type: 'array', items: positiveInteger(1), minItems: 1 },
+      training: {
+        ...object,
+        required: ['learningRate', 'momentum', 'epochs', 'batchSize'],
+        properties: {
+          learningRate: { type: 'number', exclusiveMinimum: 0 },
+          momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+          epochs: positiveInteger(1),
+          batchSize: positiveInteger(2),
+        },
+      },
+      hessian: { ...object, required: ['batchSize', 'k', 'lanczosSteps'], properties: { batchSize: positiveInteger(2), k: positiveInteger(2), lanczosSteps: positiveInteger(2) } },
+      density: {
+        ...object,
+        required: ['draws', 'steps', 'sigmaFraction', 'gridPoints'],
+        properties: { draws: positiveInteger(1), steps: positiveInteger(2), sigmaFraction: { type: 'number', exclusiveMinimum: 0 }, gridPoints: positiveInteger(10) },
+      },
+      minibatchGradients: positiveInteger(1),
+    },
+  },
+  metrics: () => [
+    ...VARIANTS.flatMap(({ key }) => PER_VARIANT_METRICS.map((metric) => `${metric}.${key}`)),
+    'outlierRatioFactor',
+    'gradientEnergyDifference',
+    'lambda1Ratio',
+    'parameters.noBn',
+    'parameters.bn',
+  ],
+  check(p) {
+    const problems: { path: string; message: string }[] = [];
+    const n = p.data.trainImages;
+    if (p.training.batchSize > n) problems.push({ path: '/training/batchSize', message: `exceeds the ${n} training images` });
+    if (p.hessian.batchSize > n) problems.push({ path: '/hessian/batchSize', message: `exceeds the ${n} training images` });
+    if (p.hessian.lanczosSteps < p.hessian.k) problems.push({ path: '/hessian/lanczosSteps', message: `must be at least k = ${p.hessian.k}` });
+    if (p.data.features.kind === 'pca' && p.data.features.components >= n) problems.push({ path: '/data/features/components', message: `must be below the ${n} training images` });
+    return problems;
+  },
+  async run(params, ctx): Promise<ExperimentOutput> {
+    await ensureTfjsBackend();
+    const data = mnistClassification(params.data);
+    const widths = [data.train.inputDim, ...params.hiddenWidths, MNIST_CLASSES];
+    const train = tfjsDataset(data.train);
+    const test = tfjsDataset(data.test);
+    const hessianBatch = tf.tidy(() => ({ x: train.x.slice([0, 0], [params.hessian.batchSize, -1]), y: train.y.slice([0, 0], [params.hessian.batchSize, -1]) }));
+    const stages = 3 * VARIANTS.length;
+    let done = 0;
+    const advance = (): void => ctx.progress(++done, stages);
+    try {
+      const trained = {} as Record<VariantKey, Trained>;
+      const spectra = {} as Record<VariantKey, Spectrum>;
+      for (const { key, batchNorm } of VARIANTS) {
+        trained[key] = trainVariant({ widths, activation: 'relu', batchNorm }, params, train, test, ctx);
+        advance();
+        spectra[key] = analyseSpectrum(trained[key], params, train, hessianBatch, ctx.rng.fork(`spectrum ${key}`));
+        advance();
+      }
+      // One normalised axis for both densities, wide enough for the larger outlier ratio on either side.
+      const ratio = (key: VariantKey): number => spectra[key].eigenvalues[0] / spectra[key].eigenvalues[params.hessian.k - 1];
+      const reach = 1.05 * Math.max(ratio('noBn'), ratio('bn'));
+      const grid = linearGrid(-reach, reach, params.density.gridPoints);
+      const sigma = params.density.sigmaFraction * 2 * reach;
+      const densities = {} as Record<VariantKey, ReturnType<typeof slqDensity>>;
+      for (const { key } of VARIANTS) {
+        densities[key] = normalisedDensity(trained[key], spectra[key].eigenvalues[params.hessian.k - 1], params, hessianBatch, grid, sigma, ctx.rng.fork(`density ${key}`));
+        advance();
+      }
+      return report(params, trained, spectra, densities, sigma);
+    } finally {
+      tf.dispose([train, test, hessianBatch]);
+    }
+  },
+};
+
+function trainVariant(spec: TfjsMlpSpec, params: BnHessianOutliersParams, train: TfjsDataset, test: TfjsDataset, ctx: ExperimentContext): Trained {
+  const objective = tfjsMlpObjective(spec, CLASSIFICATION_LOSS);
+  // Forks by name, not by variant: both networks start from the same dense weights and see the same minibatches.
+  const theta0 = initialTheta(spec, ctx.rng.fork('init'));
+  const { learningRate, momentum, epochs, batchSize } = params.training;
+  const result = trainMlp(objective, train, theta0, { optimizer: { kind: 'sgd', learningRate, momentum }, epochs, batchSize, rng: ctx.rng.fork('minibatches') });
+  disposeStatistics([result.runningStatistics]);
+  if (result.diverged !== undefined) throw new Error(`training ${spec.batchNorm ? 'with' : 'without'} batch norm diverged: ${result.diverged}`);
+  return { objective, theta: result.theta, trace: result.trace, score: scoreClassifier(objective, result.theta, train, test) };
+}
+
+/** The Hessian at θ on `batch` as a float64 operator for numerics/ (float32 inside), scaled by `scale`. */
+function hessianOperator(objective: TfjsMlpObjective, theta: tf.Tensor1D, batch: TfjsDataset, scale = 1): SymmetricOperator {
+  return (v) => {
+    const hv = tf.tidy(() => tf.mul(objective.hvp(theta, tf.tensor1d(Float32Array.from(v)), batch), scale));
+    const values = Float64Array.from(hv.dataSync());
+    hv.dispose();
+    return values;
+  };
+}
+
+function analyseSpectrum(model: Trained, params: BnHessianOutliersParams, train: TfjsDataset, batch: TfjsDataset, rng: Rng): Spectrum {
+  const { objective } = model;
+  const theta = tf.tensor1d(model.theta);
+  try {
+    const { k, lanczosSteps } = params.hessian;
+    const top = topEigenpairs(hessianOperator(objective, theta, batch), objective.dim, k, { steps: lanczosSteps, which: 'algebraic', rng: rng.fork('lanczos') });
+    const gradientOn = (data: TfjsDataset): Float64Array => {
+      const g = objective.gradient(theta, data);
+      const values = Float64Array.from(g.dataSync());
+      g.dispose();
+      return values;
+    };
+    const g = gradientOn(batch);
+    const cumulativeEnergy = top.vectors.map((_, j) => topEigenspaceEnergy(top.vectors.slice(0, j + 1), g));
+    const n = train.x.shape[0];
+    const sampler = rng.fork('minibatches');
+    const minibatchEnergies = Array.from({ length: params.minibatchGradients }, () => {
+      const rows = Int32Array.from({ length: params.training.batchSize }, () => sampler.int(n));
+      const minibatch = tf.tidy(() => ({ x: tf.gather(train.x, rows), y: tf.gather(train.y, rows) }));
+      try {
+        return topEigenspaceEnergy(top.vectors, gradientOn(minibatch));
+      } finally {
+        tf.dispose(minibatch);
+      }
+    });
+    return { eigenvalues: top.values, residualNorms: top.residualNorms, cumulativeEnergy, minibatchEnergies };
+  } finally {
+    theta.dispose();
+  }
+}
+
+function normalisedDensity(
+  model: Trained,
+  lambdaK: number,
+  params: BnHessianOutliersParams,
+  batch: TfjsDataset,
+  grid: Float64Array,
+  sigma: number,
+  rng: Rng,
+): ReturnType<typeof slqDensity> {
+  const theta = tf.tensor1d(model.theta);
+  try {
+    const { draws, steps } = params.density;
+    return slqDensity(hessianOperator(model.objective, theta, batch, 1 / lambdaK), model.objective.dim, { draws, steps, sigma, grid, rng });
+  } finally {
+    theta.dispose();
+  }
+}
+
+const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+function report(
+  params: BnHessianOutliersParams,
+  trained: Record<VariantKey, Trained>,
+  spectra: Record<VariantKey, Spectrum>,
+  densities: Record<VariantKey, ReturnType<typeof slqDensity>>,
+  sigma: number,
+): ExperimentOutput {
+  const k = params.hessian.k;
+  const metrics: Record<string, number> = {};
+  const evidence: Record<string, JsonValue> = {
+    description: `Per variant: the top-${k} Ritz values (largest first) of the Hessian on the first ${params.hessian.batchSize} training images (batch norm in training mode on that batch), their residual norms ‖Hv − λv‖, the cumulative fraction of that batch's gradient energy in the top-j eigenspace (j = 1…k), the top-k energy of random minibatch gradients, the training trace, the SLQ nodes and weights of H/λk, and θ (tfjs layout, models/tfjs/layout.ts). σ and the grid are in units of λk.`,
+    sigma,
+    grid: Array.from(densities.bn.grid),
+  };
+  for (const { key } of VARIANTS) {
+    const { eigenvalues, residualNorms, cumulativeEnergy, minibatchEnergies } = spectra[key];
+    const { score, trace, theta, objective } = trained[key];
+    Object.assign(metrics, {
+      [`lambda1.${key}`]: eigenvalues[0],
+      [`lambdaK.${key}`]: eigenvalues[k - 1],
+      [`outlierRatio.${key}`]: eigenvalues[0] / eigenvalues[k - 1],
+      [`gradientEnergyTopK.${key}`]: cumulativeEnergy[k - 1],
+      [`minibatchGradientEnergyTopK.${key}`]: mean(minibatchEnergies),
+      [`maxRelativeResidual.${key}`]: Math.max(...residualNorms.map((r, j) => r / Math.abs(eigenvalues[j]))),
+      [`trainLoss.${key}`]: score.train.loss,
+      [`trainAccuracy.${key}`]: score.train.accuracy,
+      [`testLoss.${key}`]: score.test.loss,
+      [`testAccuracy.${key}`]: score.test.accuracy,
+      [`parameters.${key}`]: objective.dim,
+    });
+    evidence[key] = {
+      eigenvalues,
+      residualNorms,
+      cumulativeEnergy,
+      minibatchEnergies,
+      trace: trace.map(({ epoch, loss }) => [epoch, loss]),
+      slqNodes: densities[key].nodes,
+      slqWeights: densities[key].weights,
+      theta: Array.from(theta),
+    };
+  }
+  metrics.outlierRatioFactor = metrics['outlierRatio.noBn'] / metrics['outlierRatio.bn'];
+  metrics.gradientEnergyDifference = metrics['gradientEnergyTopK.noBn'] - metrics['gradientEnergyTopK.bn'];
+  metrics.lambda1Ratio = metrics['lambda1.noBn'] / metrics['lambda1.bn'];
+  return { metrics, evidence, plots: plots(params, trained, spectra, densities) };
+}
+
+function plots(
+  params: BnHessianOutliersParams,
+  trained: Record<VariantKey, Trained>,
+  spectra: Record<VariantKey, Spectrum>,
+  densities: Record<VariantKey, ReturnType<typeof slqDensity>>,
+): PlotSpec[] {
+  const k = params.hessian.k;
+  const floor = 1e-8;
+  const ranks = Array.from({ length: k }, (_, j) => j + 1);
+  return [
+    {
+      id: 'density',
+      title: `Hessian eigenvalue density with and without batch norm, normalised by the ${k}th largest eigenvalue (survey Fig. 17)`,
+      caption: `SLQ (${params.density.draws} probes × ${params.density.steps} Lanczos steps) of H/λ${k} on ${params.hessian.batchSize} training images; densities below ${floor} are cut. Outliers are the mass far to the right of 1.`,
+      x: { label: `λ / λ${k}` },
+      y: { label: 'density', scale: 'log' },
+      series: VARIANTS.map(({ key, label }) => ({ name: label, mark: 'line', x: Array.from(densities[key].grid), y: Array.from(densities[key].density, (v) => Math.max(v, floor)) })),
+    },
+    {
+      id: 'top-eigenvalues',
+      title: `Top ${k} Hessian eigenvalues, normalised by λ${k}`,
+      caption: 'The outlier ratio ζ = λ1/λk is the first point of each series.',
+      x: { label: 'rank j' },
+      y: { label: `λj / λ${k}`, scale: 'log' },
+      series: VARIANTS.map(({ key, label }) => ({ name: label, mark: 'line', x: ranks, y: spectra[key].eigenvalues.map((v) => v / spectra[key].eigenvalues[k - 1]) })),
+    },
+    {
+      id: 'gradient-energy',
+      title: 'Fraction of the gradient energy in the top-j Hessian eigenspace',
+      caption: `Large-batch gradient on the Hessian's ${params.hessian.batchSize} images; ‖P_j g‖² / ‖g‖² for the top-j Ritz vectors.`,
+      x: { label: 'j' },
+      y: { label: 'energy fraction' },
+      series: VARIANTS.map(({ key, label }) => ({ name: label, mark: 'line', x: ranks, y: spectra[key].cumulativeEnergy })),
+    },
+    {
+      id: 'training-loss',
+      title: 'Training loss (mean minibatch loss per epoch), same initialisation and minibatches',
+      x: { label: 'epoch' },
+      y: { label: 'loss', scale: 'log' },
+      series: VARIANTS.map(({ key, label }) => ({ name: label, mark: 'line', x: trained[key].trace.map((p) => p.epoch), y: trained[key].trace.map((p) => p.loss) })),
+    },
+  ];
+}
