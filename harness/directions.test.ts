@@ -47,7 +47,7 @@ describe('filter normalisation', () => {
     for (const k of others) expect(d[k]).toBe(0);
   });
 
-  test('is invariant to rescaling a filter of θ, as batch norm makes the weights scale-free', () => {
+  test('scales with a filter of θ, so a rescaled filter (which batch norm cannot tell apart) gets a rescaled slice', () => {
     const scaled = Float64Array.from(theta);
     const { weightOffset, inDim } = layout[0];
     for (let i = 0; i < inDim; i++) scaled[weightOffset + i] *= 10;
