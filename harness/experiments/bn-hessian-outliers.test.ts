@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { useCpuBackend } from '../../models/tfjs/testing/fixtures';
 import { testContext } from '../testing/context';
-import { type BnHessianOutliersParams, bnHessianOutliers, mnistClassification } from './bn-hessian-outliers';
+import { mnistClassification } from '../../datasets/mnist-classification';
+import { type BnHessianOutliersParams, bnHessianOutliers } from './bn-hessian-outliers';
 
 useCpuBackend();
 

@@ -5,17 +5,11 @@
  * with heavy-ball momentum). Then, on a fixed large batch with batch norm in training mode on that batch:
  * Lanczos gives the top-k Hessian eigenpairs, hence the scale-free outlier ratio ζ = λ1/λk and the
  * fraction of the gradient's energy in the top-k eigenspace; SLQ gives the spectral density of H/λk.
- *
- * The MNIST classification data and the tfjs helpers here are shared with `swa-valley-network`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MNIST_PIXELS, MNIST_SIDE, type MnistSubset, areaAverage, cropCenter, loadMnist, oneHot, pca, zScorePerFeature } from '../../datasets/mnist';
-import { type Dataset64, type LossSpec, kaimingNormal } from '../../models';
-import { selectBackend } from '../../models/tfjs/backends';
-import type { LayerStatistics } from '../../models/tfjs/batch-norm';
+import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
 import { type TfjsDataset, tfjsDataset } from '../../models/tfjs/data';
-import { type TfjsMlpSpec, appendBatchNormParameters } from '../../models/tfjs/layout';
-import { batchStatistics, mlpOutputs } from '../../models/tfjs/mlp';
+import type { TfjsMlpSpec } from '../../models/tfjs/layout';
 import { type TfjsMlpObjective, tfjsMlpObjective } from '../../models/tfjs/objective';
 import { trainMlp } from '../../models/tfjs/train';
 import { linearGrid, slqDensity } from '../../numerics/density';
@@ -23,140 +17,7 @@ import { type SymmetricOperator, topEigenpairs, topEigenspaceEnergy } from '../.
 import type { ExperimentContext, ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
-
-// ---------------------------------------------------------------------------------------------------
-// MNIST classification data (shared with swa-valley-network)
-
-export type MnistFeatures = { kind: 'pixels' } | { kind: 'crop-average' } | { kind: 'pca'; components: number };
-
-export interface MnistClassificationSpec {
-  /** The first `trainImages` training images and the first `testImages` test images, in file order. */
-  trainImages: number;
-  testImages: number;
-  /**
-   * `pixels`: all 784 pixels, standardised by the mean and standard deviation of all training pixels;
-   * `crop-average`: central 20×20 crop, 4×4 block means, z-score per feature (16 features);
-   * `pca`: projection onto the top principal components of the training images.
-   */
-  features: MnistFeatures;
-}
-
-export const mnistClassificationSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['trainImages', 'testImages', 'features'],
-  properties: {
-    trainImages: { type: 'integer', minimum: 2, maximum: 60000 },
-    testImages: { type: 'integer', minimum: 1, maximum: 10000 },
-    features: {
-      oneOf: [
-        { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { enum: ['pixels', 'crop-average'] } } },
-        { type: 'object', additionalProperties: false, required: ['kind', 'components'], properties: { kind: { const: 'pca' }, components: { type: 'integer', minimum: 1, maximum: 784 } } },
-      ],
-    },
-  },
-};
-
-export const MNIST_CLASSES = 10;
-
-/** Training and test sets with one-hot targets; every preprocessing statistic comes from the training images only. */
-export function mnistClassification(spec: MnistClassificationSpec): { train: Dataset64; test: Dataset64 } {
-  const train = loadMnist({ split: 'train', count: spec.trainImages });
-  const test = loadMnist({ split: 'test', count: spec.testImages });
-  const { x, xTest, dim } = mnistFeatures(spec.features, train, test);
-  const dataset = (subset: MnistSubset, inputs: Float64Array): Dataset64 => ({
-    n: subset.n,
-    inputDim: dim,
-    outputDim: MNIST_CLASSES,
-    x: inputs,
-    y: oneHot(subset.labels, MNIST_CLASSES),
-  });
-  return { train: dataset(train, x), test: dataset(test, xTest) };
-}
-
-function mnistFeatures(features: MnistFeatures, train: MnistSubset, test: MnistSubset): { x: Float64Array; xTest: Float64Array; dim: number } {
-  switch (features.kind) {
-    case 'pixels': {
-      // One mean and deviation for all pixels (the usual MNIST normalisation): per-pixel z-scores would
-      // blow the nearly constant border pixels up to the scale of the digits.
-      const mean = train.images.reduce((sum, v) => sum + v, 0) / train.images.length;
-      const std = Math.sqrt(train.images.reduce((sum, v) => sum + (v - mean) ** 2, 0) / train.images.length);
-      const standardise = (images: Float64Array): Float64Array => images.map((v) => (v - mean) / std);
-      return { x: standardise(train.images), xTest: standardise(test.images), dim: MNIST_PIXELS };
-    }
-    case 'crop-average': {
-      const crop = 20;
-      const side = 4;
-      const dim = side * side;
-      const reduce = (subset: MnistSubset): Float64Array => areaAverage(cropCenter(subset.images, subset.n, MNIST_SIDE, crop), subset.n, crop, side);
-      const fitted = zScorePerFeature(reduce(train), train.n, dim);
-      const xTest = reduce(test).map((v, k) => {
-        const j = k % dim;
-        return fitted.std[j] === 0 ? 0 : (v - fitted.mean[j]) / fitted.std[j];
-      });
-      return { x: fitted.values, xTest, dim };
-    }
-    case 'pca': {
-      const k = features.components;
-      const { projected, components, mean } = pca(train.images, train.n, MNIST_PIXELS, k);
-      const xTest = new Float64Array(test.n * k);
-      for (let s = 0; s < test.n; s++) {
-        for (let c = 0; c < k; c++) {
-          let dot = 0;
-          for (let j = 0; j < MNIST_PIXELS; j++) dot += (test.images[s * MNIST_PIXELS + j] - mean[j]) * components[c * MNIST_PIXELS + j];
-          xTest[s * k + c] = dot;
-        }
-      }
-      return { x: projected, xTest, dim: k };
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// tfjs helpers (shared with swa-valley-network)
-
-/** The runner selects the tfjs backend for float32 claims; outside it (tests, scripts) select one here. */
-export async function ensureTfjsBackend(): Promise<void> {
-  if (!tf.getBackend()) await selectBackend();
-}
-
-export const CLASSIFICATION_LOSS: LossSpec = { kind: 'softmax-ce-mean' };
-
-/** A tfjs θ: Kaiming-normal dense weights, zero biases, and γ = 1, β = 0 with batch norm. */
-export function initialTheta(spec: TfjsMlpSpec, rng: Rng): Float32Array {
-  return Float32Array.from(appendBatchNormParameters(spec, kaimingNormal(spec, () => rng.normal())));
-}
-
-/** A type rather than an interface, so that tf.tidy may return it. */
-export type ClassifierScore = {
-  loss: number;
-  accuracy: number;
-};
-
-/**
- * Loss (the objective's: data loss + its l2 penalty) and accuracy on the training and test sets, batch norm normalising with the statistics of the
- * whole training set at θ (population statistics, recomputed as SWA's BN update does). On the training
- * set that is the same as training mode on all of it.
- */
-export function scoreClassifier(objective: TfjsMlpObjective, theta: Float32Array, train: TfjsDataset, test: TfjsDataset): { train: ClassifierScore; test: ClassifierScore } {
-  return tf.tidy(() => {
-    const t = tf.tensor1d(theta);
-    const mode = { kind: 'eval' as const, statistics: batchStatistics(objective.spec, t, train.x) };
-    const score = (data: TfjsDataset): ClassifierScore => {
-      const predicted = tf.argMax(mlpOutputs(objective.spec, t, data.x, mode), 1);
-      return {
-        loss: objective.loss(t, data, mode).dataSync()[0],
-        accuracy: tf.mean(tf.cast(tf.equal(predicted, tf.argMax(data.y, 1)), 'float32')).dataSync()[0],
-      };
-    };
-    return { train: score(train), test: score(test) };
-  });
-}
-
-/** `train`'s result without its batch-norm statistics tensors, which these experiments do not use. */
-export function disposeStatistics(statistics: (LayerStatistics[] | undefined)[]): void {
-  tf.dispose(statistics.filter((s): s is LayerStatistics[] => s !== undefined));
-}
+import { CLASSIFICATION_LOSS, type ClassifierScore, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
 
 // ---------------------------------------------------------------------------------------------------
 // The experiment

@@ -16,19 +16,8 @@ import type { OptimizerSpec } from '../../models/tfjs/train';
 import { interpolate } from '../directions';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
-import {
-  MNIST_CLASSES,
-  type MnistFeatures,
-  type SafeActivation,
-  type TfjsEngine,
-  activationSchema,
-  initialTheta,
-  loadTfjsEngine,
-  lossAt,
-  mnistClassification,
-  mnistFeaturesSchema,
-  optimizerSchema,
-} from './skip-connection-landscape';
+import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistFeaturesSchema } from '../../datasets/mnist-classification';
+import { type SafeActivation, type TfjsEngine, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
 
 export interface OptimiserInterpolationParams {
   data: { trainImages: number; testImages: number; features: MnistFeatures };
@@ -158,7 +147,7 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();
-    const split = mnistClassification(params.data.features, params.data.trainImages, params.data.testImages);
+    const split = mnistClassification({ features: params.data.features, trainImages: params.data.trainImages, testImages: params.data.testImages });
     const widths = [split.train.inputDim, ...params.network.hiddenWidths, MNIST_CLASSES];
     const train = engine.tfjsDataset(split.train);
     const test = engine.tfjsDataset(split.test);

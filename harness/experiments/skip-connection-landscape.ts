@@ -9,12 +9,9 @@
  * never pays for it. The MNIST loading, the tfjs glue and the schema fragments here are shared with
  * `optimiser-interpolation`.
  */
-import { areaAverage, cropCenter, loadMnist, oneHot, pca, zScorePerFeature } from '../../datasets/mnist';
-import type { Dataset64 } from '../../models';
-import { appendBatchNormParameters, type TfjsMlpSpec } from '../../models/tfjs/layout';
-import { SECOND_ORDER_SAFE_ACTIVATIONS } from '../../models/tfjs/second-order';
+import { type MnistFeatures, mnistClassification, mnistFeaturesSchema, MNIST_CLASSES } from '../../datasets/mnist-classification';
+import type { TfjsMlpSpec } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
-import { kaimingNormal } from '../../models/init';
 import { eighTridiagonal } from '../../numerics/eigh';
 import { lanczos, type SymmetricOperator } from '../../numerics/lanczos';
 import { contourSegments, type Grid, sampleGrid } from '../contours';
@@ -22,119 +19,7 @@ import { filterNormalisedPlane, gaussianDirection, planePoint } from '../directi
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
-
-// ---------------------------------------------------------------------------------------------------
-// Shared with optimiser-interpolation: MNIST features, the tfjs engine, schema fragments
-
-/** `crop-average`: central 20×20 crop, 4×4 area average, z-score per pixel; `pca`: top principal components. */
-export type MnistFeatures = { kind: 'crop-average' } | { kind: 'pca'; components: number };
-
-export const mnistFeaturesSchema = {
-  oneOf: [
-    { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'crop-average' } } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'components'], properties: { kind: { const: 'pca' }, components: { type: 'integer', minimum: 1 } } },
-  ],
-};
-
-export const optimizerSchema = {
-  oneOf: [
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'learningRate'],
-      properties: { kind: { const: 'sgd' }, learningRate: { type: 'number', exclusiveMinimum: 0 }, momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 } },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'learningRate'],
-      properties: {
-        kind: { const: 'adam' },
-        learningRate: { type: 'number', exclusiveMinimum: 0 },
-        beta1: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
-        beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
-        epsilon: { type: 'number', exclusiveMinimum: 0 },
-      },
-    },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'learningRate'],
-      properties: {
-        kind: { const: 'rmsprop' },
-        learningRate: { type: 'number', exclusiveMinimum: 0 },
-        decay: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
-        epsilon: { type: 'number', exclusiveMinimum: 0 },
-      },
-    },
-  ],
-};
-
-/** Activations the tfjs engine differentiates twice correctly. */
-export type SafeActivation = (typeof SECOND_ORDER_SAFE_ACTIVATIONS)[number];
-export const activationSchema = { enum: [...SECOND_ORDER_SAFE_ACTIVATIONS] };
-
-export const MNIST_CLASSES = 10;
-
-/**
- * The first `trainImages` MNIST training images and the first `testImages` test images as 10-class
- * classification data. Test features use the training set's preprocessing (its z-score statistics or
- * its principal components), so the test set is truly held out.
- */
-export function mnistClassification(features: MnistFeatures, trainImages: number, testImages = 0): { train: Dataset64; test: Dataset64 } {
-  const train = loadMnist({ split: 'train', count: trainImages });
-  const test = loadMnist({ split: 'test', count: testImages });
-  const side = 28;
-  let inputDim: number;
-  let trainX: Float64Array;
-  let testX: Float64Array;
-  if (features.kind === 'crop-average') {
-    const averaged = (images: Float64Array, n: number): Float64Array => areaAverage(cropCenter(images, n, side, 20), n, 20, 4);
-    inputDim = 16;
-    const scored = zScorePerFeature(averaged(train.images, train.n), train.n, inputDim);
-    trainX = scored.values;
-    testX = averaged(test.images, test.n).map((v, k) => {
-      const j = k % inputDim;
-      return scored.std[j] === 0 ? 0 : (v - scored.mean[j]) / scored.std[j];
-    });
-  } else {
-    inputDim = features.components;
-    const pixels = side * side;
-    const projection = pca(train.images, train.n, pixels, inputDim);
-    trainX = projection.projected;
-    testX = new Float64Array(test.n * inputDim);
-    for (let s = 0; s < test.n; s++) {
-      for (let c = 0; c < inputDim; c++) {
-        let dot = 0;
-        for (let p = 0; p < pixels; p++) dot += (test.images[s * pixels + p] - projection.mean[p]) * projection.components[c * pixels + p];
-        testX[s * inputDim + c] = dot;
-      }
-    }
-  }
-  const dataset = (n: number, x: Float64Array, labels: Uint8Array): Dataset64 => ({ n, inputDim, outputDim: MNIST_CLASSES, x, y: oneHot(labels, MNIST_CLASSES) });
-  return { train: dataset(train.n, trainX, train.labels), test: dataset(test.n, testX, test.labels) };
-}
-
-/** The tfjs engine, loaded on demand (see the module comment). */
-export async function loadTfjsEngine() {
-  const [tf, engine, training] = await Promise.all([import('@tensorflow/tfjs'), import('../../models/tfjs'), import('../../models/tfjs/train')]);
-  return { tf, ...engine, trainMlp: training.trainMlp };
-}
-
-export type TfjsEngine = Awaited<ReturnType<typeof loadTfjsEngine>>;
-type Objective = ReturnType<TfjsEngine['tfjsMlpObjective']>;
-type Data = ReturnType<TfjsEngine['tfjsDataset']>;
-
-/** A Kaiming-normal θ (batch-norm γ = 1, β = 0 appended), rounded to float32 as the engine holds it. */
-export function initialTheta(spec: TfjsMlpSpec, rng: Rng): Float32Array {
-  return Float32Array.from(appendBatchNormParameters(spec, kaimingNormal(spec, () => rng.normal())));
-}
-
-/** The loss at a float64 θ (rounded to float32), with batch norm in training mode on the whole of `data`. */
-export function lossAt(engine: TfjsEngine, objective: Objective, data: Data, theta: ArrayLike<number>): number {
-  const { tf } = engine;
-  return tf.tidy(() => objective.loss(tf.tensor1d(Float32Array.from(theta)), data).dataSync()[0]);
-}
+import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
 
 // ---------------------------------------------------------------------------------------------------
 // Landscape measures (pure)
@@ -304,7 +189,7 @@ export const skipConnectionLandscape: ExperimentKind<SkipConnectionParams> = {
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();
-    const { train } = mnistClassification(params.data.features, params.data.images);
+    const { train } = mnistClassification({ features: params.data.features, trainImages: params.data.images, testImages: 0 });
     const { hiddenLayers, width, activation, batchNorm } = params.network;
     const widths = [train.inputDim, ...Array.from({ length: hiddenLayers }, () => width), MNIST_CLASSES];
     const specOf = (residual: boolean): TfjsMlpSpec => ({ widths, activation, batchNorm, residual });

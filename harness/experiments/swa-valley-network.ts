@@ -20,17 +20,8 @@ import { type TrainResult, trainMlp } from '../../models/tfjs/train';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, PlotSpec } from '../types';
-import {
-  CLASSIFICATION_LOSS,
-  MNIST_CLASSES,
-  type MnistClassificationSpec,
-  disposeStatistics,
-  ensureTfjsBackend,
-  initialTheta,
-  mnistClassification,
-  mnistClassificationSchema,
-  scoreClassifier,
-} from './bn-hessian-outliers';
+import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
+import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
 
 export interface SwaValleyNetworkParams {
   data: MnistClassificationSpec;

@@ -1,0 +1,113 @@
+/**
+ * What the float32 experiments on the tfjs engine share: backend selection outside the runner, the
+ * initial θ, classifier scores with population batch-norm statistics, and schema pieces.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type LossSpec, kaimingNormal } from '../../models';
+import { selectBackend } from '../../models/tfjs/backends';
+import type { LayerStatistics } from '../../models/tfjs/batch-norm';
+import type { TfjsDataset } from '../../models/tfjs/data';
+import { type TfjsMlpSpec, appendBatchNormParameters } from '../../models/tfjs/layout';
+import { batchStatistics, mlpOutputs } from '../../models/tfjs/mlp';
+import type { TfjsMlpObjective } from '../../models/tfjs/objective';
+import { SECOND_ORDER_SAFE_ACTIVATIONS } from '../../models/tfjs/second-order';
+import type { Rng } from '../rng';
+
+/** The runner selects the tfjs backend for float32 claims; outside it (tests, scripts) select one here. */
+export async function ensureTfjsBackend(): Promise<void> {
+  if (!tf.getBackend()) await selectBackend();
+}
+
+export const CLASSIFICATION_LOSS: LossSpec = { kind: 'softmax-ce-mean' };
+
+/** A tfjs θ: Kaiming-normal dense weights, zero biases, and γ = 1, β = 0 with batch norm. */
+export function initialTheta(spec: TfjsMlpSpec, rng: Rng): Float32Array {
+  return Float32Array.from(appendBatchNormParameters(spec, kaimingNormal(spec, () => rng.normal())));
+}
+
+/** A type rather than an interface, so that tf.tidy may return it. */
+export type ClassifierScore = {
+  loss: number;
+  accuracy: number;
+};
+
+/**
+ * Loss (the objective's: data loss + its l2 penalty) and accuracy on the training and test sets, batch norm normalising with the statistics of the
+ * whole training set at θ (population statistics, recomputed as SWA's BN update does). On the training
+ * set that is the same as training mode on all of it.
+ */
+export function scoreClassifier(objective: TfjsMlpObjective, theta: Float32Array, train: TfjsDataset, test: TfjsDataset): { train: ClassifierScore; test: ClassifierScore } {
+  return tf.tidy(() => {
+    const t = tf.tensor1d(theta);
+    const mode = { kind: 'eval' as const, statistics: batchStatistics(objective.spec, t, train.x) };
+    const score = (data: TfjsDataset): ClassifierScore => {
+      const predicted = tf.argMax(mlpOutputs(objective.spec, t, data.x, mode), 1);
+      return {
+        loss: objective.loss(t, data, mode).dataSync()[0],
+        accuracy: tf.mean(tf.cast(tf.equal(predicted, tf.argMax(data.y, 1)), 'float32')).dataSync()[0],
+      };
+    };
+    return { train: score(train), test: score(test) };
+  });
+}
+
+/** `train`'s result without its batch-norm statistics tensors, which these experiments do not use. */
+export function disposeStatistics(statistics: (LayerStatistics[] | undefined)[]): void {
+  tf.dispose(statistics.filter((s): s is LayerStatistics[] => s !== undefined));
+}
+
+export const optimizerSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'learningRate'],
+      properties: { kind: { const: 'sgd' }, learningRate: { type: 'number', exclusiveMinimum: 0 }, momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'learningRate'],
+      properties: {
+        kind: { const: 'adam' },
+        learningRate: { type: 'number', exclusiveMinimum: 0 },
+        beta1: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+        beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+        epsilon: { type: 'number', exclusiveMinimum: 0 },
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'learningRate'],
+      properties: {
+        kind: { const: 'rmsprop' },
+        learningRate: { type: 'number', exclusiveMinimum: 0 },
+        decay: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+        epsilon: { type: 'number', exclusiveMinimum: 0 },
+      },
+    },
+  ],
+};
+
+/** Activations the tfjs engine differentiates twice correctly. */
+
+export type SafeActivation = (typeof SECOND_ORDER_SAFE_ACTIVATIONS)[number];
+export const activationSchema = { enum: [...SECOND_ORDER_SAFE_ACTIVATIONS] };
+
+/** The tfjs engine and training loop, loaded on first use. */
+export async function loadTfjsEngine() {
+  const [tf, engine, training] = await Promise.all([import('@tensorflow/tfjs'), import('../../models/tfjs'), import('../../models/tfjs/train')]);
+  return { tf, ...engine, trainMlp: training.trainMlp };
+}
+
+export type TfjsEngine = Awaited<ReturnType<typeof loadTfjsEngine>>;
+type Objective = ReturnType<TfjsEngine['tfjsMlpObjective']>;
+type Data = ReturnType<TfjsEngine['tfjsDataset']>;
+
+/** The loss at θ (any array of numbers, rounded to float32). */
+
+export function lossAt(engine: TfjsEngine, objective: Objective, data: Data, theta: ArrayLike<number>): number {
+  const { tf } = engine;
+  return tf.tidy(() => objective.loss(tf.tensor1d(Float32Array.from(theta)), data).dataSync()[0]);
+}
