@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { writeJsonAtomic } from '../harness/atomic';
+import type { BenchTaskRecord } from '../harness/bench-history';
 import { defaultReportsDir } from '../harness/paths';
 import { collectProvenance } from '../harness/provenance';
 import { FLOAT64_BACKEND, newRunId } from '../harness/runner';
@@ -31,17 +32,6 @@ const SUITES: Suite[] = [
   { name: 'Frye workloads', register: registerFryeBenchmarks },
   { name: 'tfjs engine', register: registerTfjsBenchmarks },
 ];
-
-export interface BenchTaskRecord {
-  suite: string;
-  task: string;
-  samples: number;
-  meanMs: number;
-  medianMs: number;
-  minMs: number;
-  /** Relative margin of error of the mean, in percent. */
-  rmePercent: number;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { filter: { type: 'string' }, out: { type: 'string' }, time: { type: 'string', default: '1000' } } });

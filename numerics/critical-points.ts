@@ -137,6 +137,20 @@ export function backtrackingLineSearch(objective: Objective, theta: Float64Array
 /** Called with every iterate θ_t (t = 0 is the start); θ_t is never modified afterwards, so it may be kept. */
 export type IterateObserver = (t: number, theta: Float64Array) => void;
 
+/** The MR-QLP solution p of Hp = −g at θ, with its gradient-flatness r and r_H (eq. 3.36–3.37). */
+function newtonStep(
+  objective: Objective,
+  theta: Float64Array,
+  g: Float64Array,
+  gradNormSq: number,
+  options: { minres: MinresQlpOptions; hessianNorm: HessianNormMethod },
+): { solve: ReturnType<typeof minresQlp>; r: number; rH: number } {
+  const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
+  const solve = minresQlp(apply, g.map((x) => -x), { ...options.minres, maxit: options.minres.maxit ?? objective.dim });
+  const hNorm = hessianFrobeniusNorm(objective, theta, options.hessianNorm);
+  return { solve, ...gradientFlatness(solve.residualNorm, solve.normalResidualNorm, hNorm, solve.xnorm, Math.sqrt(gradNormSq)) };
+}
+
 export interface NewtonMrOptions {
   iterations: number;
   observe?: IterateObserver;
@@ -159,11 +173,8 @@ export function newtonMr(objective: Objective, theta0: Float64Array, options: Ne
     if ('end' in step) return step.end;
     const { g, s } = step;
     const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
-    const minus = g.map((x) => -x);
-    const solve = minresQlp(apply, minus, { ...options.minres, maxit: options.minres.maxit ?? objective.dim });
+    const { solve, r, rH } = newtonStep(objective, theta, g, s, options);
     const p = solve.x;
-    const hNorm = hessianFrobeniusNorm(objective, theta, options.hessianNorm);
-    const { r, rH } = gradientFlatness(solve.residualNorm, solve.normalResidualNorm, hNorm, solve.xnorm, Math.sqrt(s));
     trace.r.push(r);
     trace.rH.push(rH);
     trace.innerIterations.push(solve.iterations);
@@ -214,8 +225,7 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
       if (Number.isFinite(value) && (best === null || value < best.value)) best = { theta: candidate, value, gamma };
     }
     // Flatness of the undamped step is what r measures; record it for the chosen iterate's start.
-    const undamped = minresQlp(apply, minus, { ...options.minres, maxit: options.minres.maxit ?? objective.dim });
-    const { r, rH } = gradientFlatness(undamped.residualNorm, undamped.normalResidualNorm, hessianFrobeniusNorm(objective, theta, options.hessianNorm), undamped.xnorm, Math.sqrt(s));
+    const { solve: undamped, r, rH } = newtonStep(objective, theta, g, s, options);
     trace.r.push(r);
     trace.rH.push(rH);
     trace.innerIterations.push(inner + undamped.iterations);

@@ -4,12 +4,12 @@
  * and biases to c, the last layer's weights to t·M and its bias to 0. Each coordinate of θ(t) gets
  * independent uniform noise on [−ε/2, ε/2] with ε(t) = noise.scale / t^noise.power.
  */
-import { frobeniusNorm, l2Norm, mlpObjective, parameterCount, parameterLayout, type LossSpec, type MlpSpec } from '../../models';
-import { dataSpecSchema, datasetToJson, makeDataset, type DataSpec } from '../../datasets/synthetic';
+import { frobeniusNorm, l2Norm, parameterCount, parameterLayout, type LossSpec, type MlpSpec } from '../../models';
+import { dataSpecSchema, datasetToJson, type DataSpec } from '../../datasets/synthetic';
 import { growthRatio, loglogFit, polyfit, polyval } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, PlotSpec } from '../types';
-import { lossSchema, matrixSchema, networkSchema } from './schemas';
+import { lossSchema, matrixSchema, mlpProblem, networkSchema } from './schemas';
 
 export interface LineScanParams {
   network: MlpSpec;
@@ -86,9 +86,7 @@ export const lineScan: ExperimentKind<LineScanParams> = {
   },
   run(params, ctx): ExperimentOutput {
     const net = params.network;
-    const widths = net.widths;
-    const data = makeDataset(params.data, widths[0], widths[widths.length - 1], ctx.rng.fork('data'));
-    const objective = mlpObjective(net, params.loss, data);
+    const { data, objective } = mlpProblem(params, ctx.rng.fork('data'));
     const noiseRng = ctx.rng.fork('noise');
     const ts: number[] = [];
     // Integer stepping avoids accumulating rounding in t.

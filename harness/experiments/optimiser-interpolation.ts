@@ -16,7 +16,7 @@ import type { OptimizerSpec } from '../../models/tfjs/train';
 import { interpolate } from '../directions';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
-import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistFeaturesSchema } from '../../datasets/mnist-classification';
+import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
 import { type SafeActivation, type TfjsEngine, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
 
 export interface OptimiserInterpolationParams {
@@ -92,16 +92,7 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
     additionalProperties: false,
     required: ['data', 'network', 'optimisers', 'training', 'seeds', 'interpolationPoints', 'barrierThreshold'],
     properties: {
-      data: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['trainImages', 'testImages', 'features'],
-        properties: {
-          trainImages: { type: 'integer', minimum: 2, maximum: 60000 },
-          testImages: { type: 'integer', minimum: 1, maximum: 10000 },
-          features: mnistFeaturesSchema,
-        },
-      },
+      data: mnistClassificationSchema,
       network: {
         type: 'object',
         additionalProperties: false,

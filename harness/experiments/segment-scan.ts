@@ -3,13 +3,13 @@
  * space, and a shape class for each segment's curve (the (L0,L1) paper's §3.2, Fig. 3–5). Segments are
  * the ones printed in App. B and/or fresh radial segments through Kaiming initialisations.
  */
-import { frobeniusNorm, kaimingNormal, l2Norm, mlpObjective, parameterCount, type LossSpec, type MlpSpec } from '../../models';
+import { frobeniusNorm, kaimingNormal, l2Norm, parameterCount, type LossSpec, type MlpSpec } from '../../models';
 import { APPENDIX_B_SEGMENTS } from '../../datasets/l0l1-appendix-b';
-import { dataSpecSchema, datasetToJson, makeDataset, type DataSpec } from '../../datasets/synthetic';
+import { dataSpecSchema, datasetToJson, type DataSpec } from '../../datasets/synthetic';
 import { loglogFit, monotoneDirection, polyfit } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
-import { lossSchema, networkSchema } from './schemas';
+import { lossSchema, mlpProblem, networkSchema } from './schemas';
 
 export type SegmentSource =
   | { source: 'l0l1-appendix-b' }
@@ -131,10 +131,7 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
     return problems;
   },
   run(params, ctx): ExperimentOutput {
-    const net = params.network;
-    const widths = net.widths;
-    const data = makeDataset(params.data, widths[0], widths[widths.length - 1], ctx.rng.fork('data'));
-    const objective = mlpObjective(net, params.loss, data);
+    const { data, objective } = mlpProblem(params, ctx.rng.fork('data'));
     const segments = buildSegments(params, ctx.rng.fork('segments'));
     const metrics: Record<string, number> = {};
     const observations: Record<string, string> = {};
