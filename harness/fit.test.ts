@@ -1,4 +1,4 @@
-import { growthRatio, loglogFit, mean, monotoneDirection, pearson, polyfit, polyval } from './fit';
+import { extent, growthRatio, loglogFit, mean, monotoneDirection, pearson, polyfit, polyval } from './fit';
 
 describe('polyfit', () => {
   it('recovers an exact quadratic with R² = 1', () => {
@@ -67,5 +67,16 @@ describe('shape statistics', () => {
     expect(mean([1, 2, 3, 6])).toBe(3);
     expect(growthRatio([2, 3, 8])).toBe(4);
     expect(() => growthRatio([0, 1])).toThrow(/zero/);
+  });
+});
+
+describe('extent', () => {
+  it('finds min and max of arrays too long to spread into Math.min', () => {
+    const long = Float64Array.from({ length: 2_000_000 }, (_, i) => Math.sin(i));
+    const { min, max } = extent(long);
+    expect(min).toBeGreaterThanOrEqual(-1);
+    expect(min).toBeLessThan(-0.99999);
+    expect(max).toBeGreaterThan(0.99999);
+    expect(extent([])).toEqual({ min: Infinity, max: -Infinity });
   });
 });

@@ -87,7 +87,8 @@ export type Direction = 'increasing' | 'decreasing' | 'none';
 export function monotoneDirection(values: readonly number[], relativeTolerance = 1e-9): Direction {
   assertFinite(values, 'monotoneDirection');
   if (values.length < 2) return 'none';
-  const range = Math.max(...values) - Math.min(...values);
+  const { min, max } = extent(values);
+  const range = max - min;
   const slack = relativeTolerance * range;
   let up = true;
   let down = true;
@@ -99,6 +100,17 @@ export function monotoneDirection(values: readonly number[], relativeTolerance =
   if (up && !down) return 'increasing';
   if (down && !up) return 'decreasing';
   return 'none';
+}
+
+/** Smallest and largest value by a loop: `Math.min(...values)` overflows the call stack for long arrays. */
+export function extent(values: ArrayLike<number>): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
+  }
+  return { min, max };
 }
 
 /** Pearson correlation coefficient. */

@@ -7,7 +7,7 @@
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, PlotSpec } from '../types';
-import { mean } from '../fit';
+import { extent, mean } from '../fit';
 
 export interface AsymmetricValleyParams {
   /** Slope of the flat side. */
@@ -97,8 +97,7 @@ export const asymmetricValley: ExperimentKind<AsymmetricValleyParams> = {
 
 function valleyPlots(p: AsymmetricValleyParams, c: number, run: ValleyRun): PlotSpec[] {
   const loss = (w: number): number => (w >= 0 ? p.flatSlope * w : -c * p.flatSlope * w);
-  const lo = Math.min(...run.iterates);
-  const hi = Math.max(...run.iterates);
+  const { min: lo, max: hi } = extent(run.iterates);
   const grid = Array.from({ length: 81 }, (_, i) => lo + ((hi - lo) * i) / 80).concat([0]).sort((a, b) => a - b);
   const stride = Math.max(1, Math.floor(run.iterates.length / 400));
   const shown = run.iterates.filter((_, i) => i % stride === 0);

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { kaimingNormal, type Objective } from '../../models';
 import { dlaeCriticalPoints } from '../../models/dlae';
-import { mean, polyfit } from '../fit';
+import { extent, mean, polyfit } from '../fit';
 import { mapParallel } from '../parallel';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
@@ -275,8 +275,7 @@ export function initialPoints(objective: Objective, params: CriticalPointSearchP
     theta = theta.map((v, j) => v - ip.learningRate * gradient[j]);
     trajectory.push(theta);
   }
-  const lo = Math.min(...losses);
-  const hi = Math.max(...losses);
+  const { min: lo, max: hi } = extent(losses);
   const noiseSd = Math.sqrt(ip.noiseVariance);
   return Array.from({ length: count }, (_, i) => {
     const target = lo + (hi - lo) * rng.uniform();
@@ -328,10 +327,10 @@ function summarise(
     metrics[`${p}.runs`] = mine.length;
     metrics[`${p}.successFraction`] = fraction(classes.filter((c) => c === 'critical').length);
     metrics[`${p}.divergedFraction`] = fraction(mine.filter((o) => o.stop === 'diverged').length);
-    metrics[`${p}.minGradNormSq`] = Math.min(...mine.flatMap((o) => o.trace.gradNormSq.filter(Number.isFinite)));
+    metrics[`${p}.minGradNormSq`] = Math.min(...mine.map((o) => extent(o.trace.gradNormSq.filter(Number.isFinite)).min));
     metrics[`${p}.medianFinalGradNormSq`] = median(finals.filter(Number.isFinite));
     if (usesNewton(a)) {
-      const maxR = mine.map((o) => Math.max(0, ...o.trace.r.filter(Number.isFinite)));
+      const maxR = mine.map((o) => Math.max(0, extent(o.trace.r.filter(Number.isFinite)).max));
       for (const level of R_LEVELS) metrics[`${p}.${levelName(level)}`] = fraction(maxR.filter((r) => r > level).length);
       const endFlat = classes.filter((c) => c === 'gradient-flat').length;
       metrics[`${p}.finalFlatFraction`] = fraction(endFlat);
@@ -463,7 +462,7 @@ function algorithmPlots(name: string, a: AlgorithmSpec, runs: RunOutput[], class
       series: traceSeries((o) => o.trace.r),
     });
     const finalR = runs.map((o) => o.trace.r.at(-1) ?? NaN).filter(Number.isFinite).sort((p, q) => p - q);
-    const maxR = runs.map((o) => Math.max(0, ...o.trace.r.filter(Number.isFinite))).sort((p, q) => p - q);
+    const maxR = runs.map((o) => Math.max(0, extent(o.trace.r.filter(Number.isFinite)).max)).sort((p, q) => p - q);
     const cdf = (v: number[]): { x: number[]; y: number[] } => ({ x: v.flatMap((r) => [r, r]), y: v.flatMap((_, i) => [i / v.length, (i + 1) / v.length]) });
     plots.push({
       id: `${name}-r-cdf`,

@@ -5,6 +5,7 @@
  */
 import { eigh } from '../../numerics/eigh';
 import { exactDensity, l1Distance, linearGrid, slqDensity } from '../../numerics/density';
+import { extent } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput } from '../types';
 import { buildProblem, problemSchema, type ProblemSpec } from './critical-point-problems';
@@ -67,8 +68,7 @@ export const slqVsExact: ExperimentKind<SlqVsExactParams> = {
     const slq = slqDensity(apply, n, { draws: params.draws, steps: params.steps, sigma, grid, rng: ctx.rng.fork('probes') });
     const comparison = slqDensity(apply, n, { draws: params.comparisonDraws, steps: params.steps, sigma, grid, rng: ctx.rng.fork('comparison probes') });
     ctx.progress(2, 2);
-    const ritzMax = Math.max(...slq.nodes.flat());
-    const ritzMin = Math.min(...slq.nodes.flat());
+    const { min: ritzMin, max: ritzMax } = extent(slq.nodes.flat());
     return {
       metrics: {
         parameters: n,
