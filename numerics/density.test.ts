@@ -2,6 +2,7 @@ import { createRng, type Rng } from '../harness/rng';
 import { exactDensity, l1Distance, linearGrid, slqDensity } from './density';
 import { eigh, eighTridiagonal } from './eigh';
 import { lanczos } from './lanczos';
+import { denseOperator } from './vector';
 
 /** Q · diag(spectrum) · Qᵀ as a matvec, with Q the eigenvectors of a random symmetric matrix. */
 function operatorWithSpectrum(spectrum: number[], rng: Rng): (v: Float64Array) => Float64Array {
@@ -17,15 +18,7 @@ function operatorWithSpectrum(spectrum: number[], rng: Rng): (v: Float64Array) =
       a[i * n + j] = a[j * n + i] = s;
     }
   }
-  return (v) => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[i * n + k] * v[k];
-      out[i] = s;
-    }
-    return out;
-  };
+  return denseOperator(a, n);
 }
 
 function trapezoid(grid: Float64Array, f: Float64Array): number {

@@ -1,6 +1,7 @@
 import { createRng, type Rng } from '../harness/rng';
 import { eigh } from './eigh';
 import { lanczos, powerIteration, topEigenpairs, topEigenspaceEnergy } from './lanczos';
+import { denseOperator } from './vector';
 
 function randomSymmetric(n: number, rng: Rng): Float64Array {
   const a = new Float64Array(n * n);
@@ -21,18 +22,6 @@ function withSpectrum(spectrum: number[], rng: Rng): { a: Float64Array; q: Float
     }
   }
   return { a, q };
-}
-
-function denseOperator(a: Float64Array, n: number): (v: Float64Array) => Float64Array {
-  return (v) => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[i * n + k] * v[k];
-      out[i] = s;
-    }
-    return out;
-  };
 }
 
 function column(m: Float64Array, n: number, j: number): Float64Array {

@@ -1,6 +1,6 @@
 import { createRng } from '../harness/rng';
 import { type MinresQlpOptions, minresQlp } from './minres-qlp';
-import { dot, norm2 } from './vector';
+import { denseOperator, dot, norm2 } from './vector';
 
 /** Frye's settings for Newton-MR (thesis §2.6, §3.4). */
 const FRYE: MinresQlpOptions = { rtol: 5e-4, maxxnorm: 1e4, acondlim: 1e7, trancond: 1e4 };
@@ -45,7 +45,7 @@ function spectralProblem(lambda: readonly number[], seed: number, reflections = 
   }
   return {
     n,
-    apply: denseProduct(matrix, n),
+    apply: denseOperator(matrix, n),
     fromEigen,
     /** (A − σI)⁺b from the eigendecomposition, zero eigenvalues dropped. */
     pseudoInverseTimes(b: Float64Array, shift = 0): Float64Array {
@@ -56,18 +56,6 @@ function spectralProblem(lambda: readonly number[], seed: number, reflections = 
       const c = toEigen(x);
       return Math.sqrt(lambda.reduce((sum, l, i) => (l === shift ? sum + c[i] * c[i] : sum), 0));
     },
-  };
-}
-
-function denseProduct(matrix: Float64Array, n: number): (v: Float64Array) => Float64Array {
-  return (v) => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += matrix[i * n + j] * v[j];
-      out[i] = sum;
-    }
-    return out;
   };
 }
 
@@ -336,7 +324,7 @@ describe('minresQlp at the bench size', () => {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) matrix[i * n + j] = matrix[j * n + i] = rng.normal() / Math.sqrt(n);
     }
-    const apply = denseProduct(matrix, n);
+    const apply = denseOperator(matrix, n);
     const solution = normalVector(n, 553);
     const b = apply(solution);
     const result = minresQlp(apply, b, { rtol: 1e-7, maxit: 3 * n });

@@ -1,4 +1,4 @@
-import { dot, norm2 } from './vector';
+import { denseOperator, dot, norm2 } from './vector';
 
 describe('dot', () => {
   it('sums elementwise products', () => {
@@ -18,5 +18,11 @@ describe('norm2', () => {
 
   it('is 0 for the zero vector', () => {
     expect(norm2(new Float64Array(7))).toBe(0);
+  });
+});
+
+describe('denseOperator', () => {
+  it('multiplies by a row-major matrix', () => {
+    expect(Array.from(denseOperator(Float64Array.of(1, 2, 3, 4), 2)(Float64Array.of(1, -1)))).toEqual([-1, -1]);
   });
 });
