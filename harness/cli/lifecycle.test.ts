@@ -165,3 +165,21 @@ describe('same seed, same commit, same machine', () => {
     expect(c.claims[0].metrics.loglogSlope).not.toBe(a.claims[0].metrics.loglogSlope);
   }, 30_000);
 });
+
+describe('the report of a claim that did not reproduce', () => {
+  it('names the first failed expectation on the index when the key one passed', async () => {
+    const spec = testSpec('a', 'test-sleep', { ms: 0, value: 2 }, {
+      expectations: [
+        { id: 'big', metric: 'x', comparator: 'atLeast', min: 1, rationale: 'key' },
+        { id: 'small', metric: 'x', comparator: 'atMost', max: 1.5, rationale: 'fails' },
+      ],
+    });
+    const root = writeClaimsFolder([spec]);
+    const out = path.join(root, 'out');
+    const res = await cli('run', '--claims', path.join(root, 'claims'), '--out', out, '--report');
+    expect(res.code).toBe(1);
+    expect(res.out).toMatch(/test\.a\s+✗ not reproduced\s+x = 2 \(want ≤ 1\.5\)/);
+    const index = fs.readFileSync(path.join(out, 'site', 'index.html'), 'utf8');
+    expect(index).toContain('✗ fails <code>x</code> = 2 (want ≤ 1.5)');
+  });
+});

@@ -748,6 +748,7 @@ interface IndexRow {
   state?: StateTag;
   tier: string;
   key?: { metric: string; measured: string; tolerance: string; pass: boolean; unmeasured: boolean; paper: PaperView };
+  failing?: { metric: string; measured: string; tolerance: string };
   duration: string;
   runId: string;
   history: { strip: string; spark: string; runs: string; href: string };
@@ -793,6 +794,8 @@ function indexRow(history: ClaimTierHistory, page: string, paper: PaperInfo, rec
       unmeasured: key.measured === null,
       paper: formatPaper(key.paper),
     },
+    // A claim that did not reproduce names the first expectation it failed when that is not the key one.
+    failing: firstFailing(result, key?.id),
     duration: formatDuration(result.durationMs),
     runId: history.current.runId,
     history: {
@@ -1083,6 +1086,13 @@ function errorMessage(err: unknown): string {
 function safeSegment(id: string): string {
   const s = id.replace(/[^A-Za-z0-9._-]/g, '_');
   return s === '' || s.startsWith('.') ? `_${s}` : s;
+}
+
+function firstFailing(result: ClaimTierHistory['current']['result'], keyId: string | undefined): { metric: string; measured: string; tolerance: string } | undefined {
+  if (result.verdict !== 'not reproduced') return undefined;
+  const failed = result.expectations.find((e) => !e.pass);
+  if (!failed || failed.id === keyId) return undefined;
+  return { metric: failed.metric, measured: formatNumber(failed.measured), tolerance: failed.tolerance };
 }
 
 function paperAnchor(key: string): string {
