@@ -48,7 +48,7 @@ export const FLOAT64_BACKEND = 'float64-js (claimbench float64 engine, pure Java
 
 /**
  * Selects the tfjs backend when float32 claims are selected or one is named, and returns the line that
- * says which one runs (recorded in the manifest). tfjs is loaded only then: float64 runs never pay for it.
+ * says which one runs (recorded in the manifest). Runs of float64 claims alone never probe backends.
  */
 export async function chooseTfjsBackend(claims: LoadedClaim[], requested: string | undefined): Promise<{ name: string; line: string } | null> {
   if (requested === undefined && !claims.some((c) => c.spec.precision === 'float32')) return null;
