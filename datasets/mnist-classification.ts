@@ -44,6 +44,8 @@ export const mnistClassificationSchema = {
 
 export const MNIST_CLASSES = 10;
 
+const NO_IMAGES: MnistSubset = { images: new Float64Array(0), labels: new Uint8Array(0), n: 0, fileIndices: new Uint32Array(0) };
+
 /** Training and test sets with one-hot targets; every preprocessing statistic comes from the training images only. */
 export function mnistClassification(spec: MnistClassificationSpec): { train: Dataset64; test: Dataset64 } {
   const train = loadMnist({ split: 'train', count: spec.trainImages });
@@ -59,7 +61,11 @@ export function mnistClassification(spec: MnistClassificationSpec): { train: Dat
   return { train: dataset(train, x), test: dataset(test, xTest) };
 }
 
-function mnistFeatures(features: MnistFeatures, train: MnistSubset, test: MnistSubset): { x: Float64Array; xTest: Float64Array; dim: number } {
+/**
+ * Features of the training images and, with the statistics fitted on those, of the test images (none
+ * when no test subset is given).
+ */
+export function mnistFeatures(features: MnistFeatures, train: MnistSubset, test: MnistSubset = NO_IMAGES): { x: Float64Array; xTest: Float64Array; dim: number } {
   switch (features.kind) {
     case 'pixels': {
       // One mean and deviation for all pixels (the usual MNIST normalisation): per-pixel z-scores would

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchHistory, checkBenchRun, flagSlowdowns, machineKey, median, readBenchRuns, type BenchRun } from './bench-history';
+import { benchHistory, checkBenchRun, flagSlowdowns, machineKey, readBenchRuns, type BenchRun } from './bench-history';
+import { median } from './fit';
 import { benchRecord } from './report/fixture';
 
 function day(i: number): string {

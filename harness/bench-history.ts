@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { median } from './fit';
 import type { Provenance } from './types';
 
 /** One task of one benchmark run, as `bench/main.ts` stores it. */
@@ -123,13 +124,6 @@ export interface SlowdownCheck {
   /** (mean − baseline) / baseline × 100; null without a baseline. */
   changePercent: number | null;
   slowdown: boolean;
-}
-
-export function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** For each mean (oldest first), its baseline, change and slowdown flag against the earlier means. */

@@ -139,6 +139,14 @@ export function mean(values: readonly number[]): number {
   return s / values.length;
 }
 
+/** Median (mean of the middle two for an even count); NaN for no values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 /** Ratio last/first of a positive sequence. */
 export function growthRatio(values: readonly number[]): number {
   assertFinite(values, 'growthRatio');

@@ -16,7 +16,7 @@ import { experimentKinds } from './registry';
 import { createRng, hashString, mixSeed } from './rng';
 import { validateResult } from './schema';
 import { scoreClaim } from './scoring';
-import { claimDir, runDir } from './store';
+import { claimDir, readManifest, runDir } from './store';
 import type { ClaimResult, LoadedClaim, RunManifest, Tier } from './types';
 import './experiments';
 
@@ -115,9 +115,7 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
  */
 export async function resumeRun(options: { outDir: string; runId: string; claims: LoadedClaim[]; jobs?: number; backend?: string; onEvent?: (event: RunEvent) => void }): Promise<RunOutcome> {
   const dir = runDir(options.outDir, options.runId);
-  const manifestFile = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(manifestFile)) throw new UsageError(`no run '${options.runId}' under ${path.join(options.outDir, 'runs')}`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as RunManifest;
+  const manifest = readManifest(options.outDir, options.runId);
   if (manifest.status === 'complete') throw new UsageError(`run ${manifest.id} is already complete`);
   const known = new Map(options.claims.map((c) => [c.spec.id, c]));
   const missing = manifest.claims.filter((id) => !fs.existsSync(path.join(claimDir(options.outDir, manifest.id, id), 'result.json')));

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from './atomic';
 import { UsageError } from './claims';
-import { claimDir, runDir } from './store';
+import { claimDir, readManifest, runDir } from './store';
 import type { ClaimResult, LoadedClaim, RunManifest } from './types';
 
 export interface Shard {
@@ -63,11 +63,7 @@ export function findUnmergedShards(outDir: string): string[] {
  */
 export function mergeShardRuns(outDir: string, runIds: string[], options: { prune?: boolean } = {}): RunManifest {
   if (runIds.length === 0) throw new UsageError('merge needs the ids of the shard runs');
-  const manifests = runIds.map((id) => {
-    const file = path.join(runDir(outDir, id), 'manifest.json');
-    if (!fs.existsSync(file)) throw new UsageError(`no run '${id}' under ${path.join(outDir, 'runs')}`);
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as RunManifest;
-  });
+  const manifests = runIds.map((id) => readManifest(outDir, id));
   const first = manifests[0];
   for (const m of manifests) {
     if (!m.shard) throw new UsageError(`run ${m.id} is not a shard (it was not run with --shard)`);

@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClaimResult, ClaimSpec, PlotSpec, RunManifest } from './types';
+import { UsageError } from './claims';
 import { validateResult } from './schema';
 
 export const RUNS_FOLDER = 'runs';
@@ -79,6 +80,13 @@ export function readPlots(runFolder: string, claimId: string): PlotSpec[] {
   const file = path.join(runFolder, 'claims', claimId, 'plots.json');
   if (!fs.existsSync(file)) return [];
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PlotSpec[];
+}
+
+/** The manifest of run `runId` under `<dir>/runs`; a missing run is a usage error that names the folder. */
+export function readManifest(dir: string, runId: string): RunManifest {
+  const file = path.join(runDir(dir, runId), 'manifest.json');
+  if (!fs.existsSync(file)) throw new UsageError(`no run '${runId}' under ${path.join(dir, RUNS_FOLDER)}`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as RunManifest;
 }
 
 export function readSpec(runFolder: string, claimId: string): ClaimSpec {

@@ -4,7 +4,8 @@
  * cached per thread: MNIST is read once per worker, not once per run.
  */
 import { gaussianData, linearVariances } from '../../datasets/gaussian';
-import { areaAverage, cropCenter, loadMnist, oneHot, pca, permuteLabels, zScorePerFeature } from '../../datasets/mnist';
+import { loadMnist, oneHot, permuteLabels } from '../../datasets/mnist';
+import { mnistFeatures } from '../../datasets/mnist-classification';
 import { mlpObjective, type Dataset64, type LossSpec, type MlpSpec, type Objective } from '../../models';
 import { dlaeObjective, scatterMatrix } from '../../models/dlae';
 import { quarticObjective } from '../../models/quartic';
@@ -142,15 +143,7 @@ function gaussianAutoencoderData(spec: GaussianDataSpec, rng: ReturnType<typeof 
 function mnistData(spec: MnistDataSpec, rng: ReturnType<typeof createRng>): Dataset64 {
   const subset = loadMnist({ split: 'train', count: spec.images, classes: spec.classes });
   const n = subset.n;
-  let x: Float64Array;
-  let d: number;
-  if (spec.features.kind === 'crop-average') {
-    d = 16;
-    x = zScorePerFeature(areaAverage(cropCenter(subset.images, n, 28, 20), n, 20, 4), n, d).values;
-  } else {
-    d = spec.features.components;
-    x = pca(subset.images, n, 28 * 28, d).projected;
-  }
+  const { x, dim: d } = mnistFeatures(spec.features, subset);
   if (spec.targets === 'inputs') return { n, inputDim: d, outputDim: d, x, y: x };
   const classes = spec.classes ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const labels = spec.targets === 'permuted-labels' ? permuteLabels(subset.labels, rng.fork('labels')) : subset.labels;

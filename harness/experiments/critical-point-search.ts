@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { kaimingNormal, type Objective } from '../../models';
 import { dlaeCriticalPoints } from '../../models/dlae';
-import { extent, mean, polyfit } from '../fit';
+import { extent, mean, median, polyfit } from '../fit';
 import { mapParallel } from '../parallel';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
@@ -300,12 +300,6 @@ function nearestAnalytic(analytic: { loss: number; index: number }[], loss: numb
   let best = analytic[0];
   for (const p of analytic) if (Math.abs(p.loss - loss) < Math.abs(best.loss - loss)) best = p;
   return best;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function summarise(

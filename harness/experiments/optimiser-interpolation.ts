@@ -14,6 +14,7 @@ import { linearGrid } from '../../numerics/density';
 import type { TfjsMlpSpec } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
 import { interpolate } from '../directions';
+import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
 import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
@@ -200,12 +201,6 @@ function predict(engine: TfjsEngine, spec: TfjsMlpSpec, theta: Float32Array, tra
 
 function mean(values: number[]): number {
   return values.reduce((s, x) => s + x, 0) / values.length;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((p, q) => p - q);
-  const m = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
 function report(params: OptimiserInterpolationParams, solutions: Solution[], pairs: Pair[]): ExperimentOutput {
