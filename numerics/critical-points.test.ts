@@ -58,6 +58,23 @@ describe('line search and flatness', () => {
     expect(backtrackingLineSearch(q, theta, p, s, -s, 1, DEFAULT_LINE_SEARCH)).toBe(1);
   });
 
+  it('gives up on an ascent direction at ε, and under the thesis rule ε = 0 ends once βα = α', () => {
+    const q = quarticObjective();
+    const theta = Float64Array.of(-3.5, 0.5);
+    const g = q.lossAndGradient(theta).gradient;
+    const ascent = q.hvp(theta, g); // +H∇f raises ‖∇f‖² to first order
+    const s = g[0] ** 2 + g[1] ** 2;
+    const slope = ascent[0] * g[0] + ascent[1] * g[1];
+    expect(backtrackingLineSearch(q, theta, ascent, s, slope, 1, DEFAULT_LINE_SEARCH)).toBe(0);
+    // With ε = 0 the search runs until θ + αp rounds to θ, which passes the test trivially: a no-op step.
+    const tiny = backtrackingLineSearch(q, theta, ascent, s, slope, 1, { ...DEFAULT_LINE_SEARCH, epsilon: 0 });
+    expect(tiny).toBeGreaterThan(0);
+    expect([theta[0] + tiny * ascent[0], theta[1] + tiny * ascent[1]]).toEqual([theta[0], theta[1]]);
+    // Where no α passes at all, α must not stick at the smallest subnormal (0.9·5e-324 rounds back to it).
+    const nowhere = { ...q, lossAndGradient: (t: Float64Array) => (t === theta ? q.lossAndGradient(t) : { loss: NaN, gradient: Float64Array.of(NaN, NaN) }) };
+    expect(backtrackingLineSearch(nowhere, theta, ascent, s, slope, 1, { ...DEFAULT_LINE_SEARCH, epsilon: 0 })).toBe(0);
+  });
+
   it('computes r and r_H as eq. 3.36–3.37', () => {
     expect(gradientFlatness(3, 0, 10, 0, 3)).toEqual({ r: 1, rH: 0 });
     expect(gradientFlatness(0, 0, 10, 1, 3)).toEqual({ r: 0, rH: 0 });

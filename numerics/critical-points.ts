@@ -25,8 +25,18 @@ export interface LineSearchOptions {
   rho: number;
   /** Tolerance ρ' of the first check at α = 1. */
   rhoPrime: number;
-  /** Minimum step: below it α is set to 0 and the run stops. */
+  /**
+   * Minimum step: below it α is set to 0 and the run stops. The search also gives up once βα = α in
+   * floating point, which is the thesis' own rule (§2.6.2: "the largest value for which α = βα") and
+   * what ε = 0 selects.
+   */
   epsilon: number;
+}
+
+/** The next back-tracking step βα, or 0 once it is below ε or no longer changes α (see `epsilon`). */
+function backtrack(alpha: number, beta: number, epsilon: number): number {
+  const next = alpha * beta;
+  return next < epsilon || next === alpha ? 0 : next;
 }
 
 export const DEFAULT_LINE_SEARCH: LineSearchOptions = { alpha: 1, beta: 0.9, rho: 1e-4, rhoPrime: 1e-4, epsilon: 1e-10 };
@@ -118,7 +128,7 @@ function squaredGradientNorm(objective: Objective, theta: Float64Array): number 
 
 /**
  * Alg. 12: accept α = 1 if ‖∇L(θ + p)‖² ≤ s + 2ρ'·pᵀHg; otherwise back-track from `alpha` by β until
- * ‖∇L(θ + αp)‖² ≤ s + 2ραpᵀHg, giving 0 once α < ε.
+ * ‖∇L(θ + αp)‖² ≤ s + 2ραpᵀHg, giving 0 once α < ε or βα = α.
  */
 export function backtrackingLineSearch(objective: Objective, theta: Float64Array, p: Float64Array, s: number, slope: number, alpha: number, o: LineSearchOptions): number {
   const accepts = (a: number, rho: number): boolean => {
@@ -128,8 +138,8 @@ export function backtrackingLineSearch(objective: Objective, theta: Float64Array
   if (accepts(1, o.rhoPrime)) return 1;
   let a = alpha;
   while (!accepts(a, o.rho)) {
-    a *= o.beta;
-    if (a < o.epsilon) return 0;
+    a = backtrack(a, o.beta, o.epsilon);
+    if (a === 0) return 0;
   }
   return a;
 }
@@ -262,8 +272,8 @@ export function gradientNormDescent(objective: Objective, theta0: Float64Array, 
     for (;;) {
       const value = squaredGradientNorm(objective, axpy(theta, alpha, direction));
       if (Number.isFinite(value) && value <= s + o.rho * alpha * slope) break;
-      alpha *= o.beta;
-      if (alpha < o.epsilon) {
+      alpha = backtrack(alpha, o.beta, o.epsilon);
+      if (alpha === 0) {
         trace.alpha.push(0);
         return { theta, trace, iterations: t + 1, stop: 'line search found no step' };
       }

@@ -14,6 +14,7 @@ import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { buildProblem, problemSchema, type ProblemSpec } from './critical-point-problems';
+import { minresSchema, newtonLineSearchSchema } from './schemas';
 import { ALGORITHM_NAMES, type AlgorithmSpec, type IndexedPoint, type RunInput, type RunOutput } from './critical-point-task';
 
 export interface InitialPointSpec {
@@ -54,18 +55,6 @@ const R_LEVELS = [0.5, 0.9, 0.99] as const;
 const levelName = (r: number): string => `maxRAbove${Math.round(r * 100)}`;
 const cutoffLabel = (eps: number | null): string => (eps === null ? 'inf' : eps.toExponential());
 
-const minresSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['rtol', 'maxxnorm', 'acondlim', 'trancond'],
-  properties: {
-    rtol: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-    maxxnorm: { type: 'number', exclusiveMinimum: 0 },
-    acondlim: { type: 'number', exclusiveMinimum: 1 },
-    trancond: { type: 'number', exclusiveMinimum: 1 },
-    maxit: { type: 'integer', minimum: 1 },
-  },
-};
 const hessianNormSchema = {
   oneOf: [
     { const: 'exact' },
@@ -88,12 +77,7 @@ const algorithmSchema = {
         name: { const: 'newton-mr' },
         ...common,
         minres: minresSchema,
-        lineSearch: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['alpha', 'beta', 'rho', 'rhoPrime', 'epsilon'],
-          properties: { alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, beta: unit, rho: unit, rhoPrime: unit, epsilon: { type: 'number', minimum: 0 } },
-        },
+        lineSearch: newtonLineSearchSchema,
         hessianNorm: hessianNormSchema,
       },
     },

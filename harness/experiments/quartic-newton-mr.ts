@@ -2,27 +2,172 @@
  * `quartic-newton-mr`: Newton-MR from a grid of starts on the thesis' two-dimensional quartic (§3.4.2,
  * Fig. 3.5), which has one critical point (−3, 0) and strict gradient-flat points (±√2, 0). Runs are
  * cheap, so they run in this thread.
+ *
+ * Each run ends in one of four classes:
+ * - at the critical point: within `distance` of (−3, 0) with ‖∇f‖² below `criticalGradNormSq`;
+ * - at the gradient-flat point: within `distance` of (√2, 0) with ‖∇f‖² within `gradNormTolerance` of
+ *   (9 − 4√2)², or stalled in its gradient-flat region (see `inFlatRegion`);
+ * - in transit: the iteration budget ran out while the iterate was still moving;
+ * - stalled elsewhere: Newton-MR stopped moving anywhere else, which would be a third attractor.
+ * A run stalls when its line search finds no step, or when the accepted step leaves θ unchanged (α so
+ * small that θ + αp rounds to θ; from then on every iteration repeats).
  */
-import { newtonMr, DEFAULT_LINE_SEARCH, FRYE_MINRES_OPTIONS } from '../../numerics/critical-points';
+import { newtonMr, type LineSearchOptions } from '../../numerics/critical-points';
+import type { MinresQlpOptions } from '../../numerics/minres-qlp';
 import { QUARTIC_CRITICAL_POINT, quarticObjective } from '../../models/quartic';
 import { contourSegments, sampleGrid } from '../contours';
 import type { ExperimentKind } from '../registry';
-import type { ExperimentOutput, PlotSeries } from '../types';
+import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
+import { minresSchema, newtonLineSearchSchema } from './schemas';
 
-export interface QuarticParams {
+/** Where Newton-MR starts and how it is set up. */
+export interface QuarticProtocol {
+  /** Starts on an nx × ny grid spanning x and y, ends included. */
   grid: { x: [number, number]; y: [number, number]; nx: number; ny: number };
   iterations: number;
-  /** A run "ends at" a point when its final iterate is within this distance of it. */
-  distance: number;
-  /** Gradient-flat end: final ‖∇L‖² within this relative tolerance of (9 − 4√2)² and final r above flatR. */
-  gradNormTolerance: number;
-  flatR: number;
-  /** A run ends at the critical point when, in addition, its final ‖∇L‖² is below this. */
-  criticalGradNormSq: number;
+  minres: MinresQlpOptions;
+  lineSearch: LineSearchOptions;
 }
 
-const FLAT_POINT = [Math.SQRT2, 0];
+export interface QuarticParams {
+  /** The protocol the expectations score. */
+  protocol: QuarticProtocol;
+  /** The thesis' own Fig. 3.5 settings, run alongside and reported under `figure.*`. */
+  figureProtocol?: QuarticProtocol & { source: string };
+  /** A run "ends at" a point when its final iterate is within this distance of it. */
+  distance: number;
+  /** Gradient-flat end: final ‖∇f‖² within this relative tolerance of (9 − 4√2)². */
+  gradNormTolerance: number;
+  /** r above which a step counts as gradient-flat (thesis §3.4.3: 0.9). */
+  flatR: number;
+  /** A run ends at the critical point when, in addition, its final ‖∇f‖² is below this. */
+  criticalGradNormSq: number;
+  /** Iterations at which the runs already at one of the two points are also counted (`settledAt<k>`). */
+  checkpoints: number[];
+}
+
+const FLAT_POINT = [Math.SQRT2, 0] as const;
 const FLAT_GRAD_NORM_SQ = (9 - 4 * Math.SQRT2) ** 2;
+
+type EndClass = 'critical' | 'flat' | 'flat-region' | 'in-transit' | 'stalled-elsewhere';
+
+interface QuarticRun {
+  start: [number, number];
+  end: number[];
+  gradNormSq: number;
+  /** r of the last Newton step. */
+  r: number;
+  stop: string;
+  stalled: boolean;
+  endClass: EndClass;
+  path: number[][];
+}
+
+const protocolSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['grid', 'iterations', 'minres', 'lineSearch'],
+  properties: {
+    grid: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['x', 'y', 'nx', 'ny'],
+      properties: {
+        x: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+        y: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+        nx: { type: 'integer', minimum: 2 },
+        ny: { type: 'integer', minimum: 2 },
+      },
+    },
+    iterations: { type: 'integer', minimum: 1 },
+    minres: minresSchema,
+    lineSearch: newtonLineSearchSchema,
+  },
+};
+
+const distanceTo = (p: readonly number[], q: readonly number[]): number => Math.hypot(p[0] - q[0], p[1] - q[1]);
+
+function nearFlatMerit(gradNormSq: number, tolerance: number): boolean {
+  return Math.abs(gradNormSq - FLAT_GRAD_NORM_SQ) <= tolerance * FLAT_GRAD_NORM_SQ;
+}
+
+/**
+ * A stalled run ends in the gradient-flat region of (√2, 0) when its last Newton step was gradient-flat
+ * (r > flatR), it is within `distance` of the kernel line x = √2, and ‖∇f‖² is at the flat value. Only
+ * the y offset is left to the merit tolerance: along y the Hessian is well conditioned, and a run stalls
+ * there because one step size serves both coordinates; (√2, y ≠ 0) is no stationary point of ‖∇f‖².
+ */
+function inFlatRegion(run: Pick<QuarticRun, 'end' | 'gradNormSq' | 'r' | 'stalled'>, params: QuarticParams): boolean {
+  return run.stalled && run.r > params.flatR && Math.abs(run.end[0] - FLAT_POINT[0]) <= params.distance && nearFlatMerit(run.gradNormSq, params.gradNormTolerance);
+}
+
+function atCritical(point: readonly number[], gradNormSq: number, params: QuarticParams): boolean {
+  return distanceTo(point, QUARTIC_CRITICAL_POINT) <= params.distance && gradNormSq < params.criticalGradNormSq;
+}
+
+function atFlatPoint(point: readonly number[], gradNormSq: number, params: QuarticParams): boolean {
+  return distanceTo(point, FLAT_POINT) <= params.distance && nearFlatMerit(gradNormSq, params.gradNormTolerance);
+}
+
+function gridStarts(grid: QuarticProtocol['grid']): [number, number][] {
+  const { x, y, nx, ny } = grid;
+  const starts: [number, number][] = [];
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) starts.push([x[0] + ((x[1] - x[0]) * i) / (nx - 1), y[0] + ((y[1] - y[0]) * j) / (ny - 1)]);
+  return starts;
+}
+
+function runProtocol(protocol: QuarticProtocol, params: QuarticParams, progress: (done: number) => void): QuarticRun[] {
+  const objective = quarticObjective();
+  return gridStarts(protocol.grid).map((start, k) => {
+    const path: number[][] = [];
+    const result = newtonMr(objective, Float64Array.from(start), {
+      iterations: protocol.iterations,
+      minres: protocol.minres,
+      lineSearch: protocol.lineSearch,
+      hessianNorm: { kind: 'exact' },
+      observe: (_t, theta) => void path.push([theta[0], theta[1]]),
+    });
+    progress(k + 1);
+    const end = Array.from(result.theta);
+    const last = path[path.length - 2];
+    const stalled = result.stop === 'line search found no step' || (last !== undefined && last[0] === end[0] && last[1] === end[1]);
+    const run = { start, end, gradNormSq: result.trace.gradNormSq.at(-1) as number, r: result.trace.r.at(-1) ?? NaN, stop: result.stop, stalled, path };
+    const endClass: EndClass = atCritical(end, run.gradNormSq, params)
+      ? 'critical'
+      : atFlatPoint(end, run.gradNormSq, params)
+        ? 'flat'
+        : inFlatRegion(run, params)
+          ? 'flat-region'
+          : stalled
+            ? 'stalled-elsewhere'
+            : 'in-transit';
+    return { ...run, endClass };
+  });
+}
+
+/** Counts shared by the scored protocol and the figure protocol. */
+function classCounts(runs: QuarticRun[], params: QuarticParams): Record<string, number> {
+  const count = (c: EndClass): number => runs.filter((r) => r.endClass === c).length;
+  const left = runs.filter((r) => r.start[0] < -Math.SQRT2);
+  const elsewhere = runs.filter((r) => r.endClass === 'in-transit' || r.endClass === 'stalled-elsewhere');
+  const notCritical = runs.filter((r) => r.endClass !== 'critical');
+  return {
+    runs: runs.length,
+    flatEnds: count('flat'),
+    flatEndsWithHighR: runs.filter((r) => r.endClass === 'flat' && r.r > params.flatR).length,
+    flatRegionStalls: count('flat-region'),
+    criticalEnds: count('critical'),
+    leftStarts: left.length,
+    leftToCriticalFraction: left.length ? left.filter((r) => r.endClass === 'critical').length / left.length : NaN,
+    elsewhere: elsewhere.length,
+    elsewhereInTransit: count('in-transit'),
+    elsewhereMaxDistance: Math.max(0, ...elsewhere.map((r) => Math.min(distanceTo(r.end, FLAT_POINT), distanceTo(r.end, QUARTIC_CRITICAL_POINT)))),
+    strictElsewhere: runs.filter((r) => r.endClass !== 'critical' && r.endClass !== 'flat').length,
+    notCriticalMaxDistanceFromFlat: Math.max(0, ...notCritical.map((r) => distanceTo(r.end, FLAT_POINT))),
+  };
+}
+
+const CLASS_METRICS = ['runs', 'flatEnds', 'flatEndsWithHighR', 'flatRegionStalls', 'criticalEnds', 'leftStarts', 'leftToCriticalFraction', 'elsewhere', 'elsewhereInTransit', 'elsewhereMaxDistance', 'strictElsewhere', 'notCriticalMaxDistanceFromFlat'];
 
 export const quarticNewtonMr: ExperimentKind<QuarticParams> = {
   name: 'quartic-newton-mr',
@@ -30,77 +175,70 @@ export const quarticNewtonMr: ExperimentKind<QuarticParams> = {
   paramsSchema: {
     type: 'object',
     additionalProperties: false,
-    required: ['grid', 'iterations', 'distance', 'gradNormTolerance', 'flatR', 'criticalGradNormSq'],
+    required: ['protocol', 'distance', 'gradNormTolerance', 'flatR', 'criticalGradNormSq', 'checkpoints'],
     properties: {
-      grid: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['x', 'y', 'nx', 'ny'],
-        properties: {
-          x: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
-          y: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
-          nx: { type: 'integer', minimum: 2 },
-          ny: { type: 'integer', minimum: 2 },
-        },
+      protocol: protocolSchema,
+      figureProtocol: {
+        ...protocolSchema,
+        required: [...protocolSchema.required, 'source'],
+        properties: { ...protocolSchema.properties, source: { type: 'string', minLength: 1 } },
       },
-      iterations: { type: 'integer', minimum: 1 },
       distance: { type: 'number', exclusiveMinimum: 0 },
       gradNormTolerance: { type: 'number', exclusiveMinimum: 0 },
       flatR: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
       criticalGradNormSq: { type: 'number', exclusiveMinimum: 0 },
+      checkpoints: { type: 'array', items: { type: 'integer', minimum: 0 } },
     },
   },
-  metrics: () => ['runs', 'flatEnds', 'flatEndsWithHighR', 'leftStarts', 'leftToCriticalFraction', 'elsewhere', 'elsewhereOnFlatLine', 'elsewhereMaxDistance'],
+  metrics: (params) => [
+    ...CLASS_METRICS,
+    ...params.checkpoints.map((k) => `settledAt${k}`),
+    ...(params.figureProtocol ? CLASS_METRICS.map((m) => `figure.${m}`) : []),
+  ],
   run(params, ctx): ExperimentOutput {
+    const figure = params.figureProtocol;
+    const total = gridStarts(params.protocol.grid).length + (figure ? gridStarts(figure.grid).length : 0);
+    const runs = runProtocol(params.protocol, params, (done) => ctx.progress(done, total));
+    const figureRuns = figure ? runProtocol(figure, params, (done) => ctx.progress(runs.length + done, total)) : [];
     const objective = quarticObjective();
-    const { x, y, nx, ny } = params.grid;
-    const starts: [number, number][] = [];
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) starts.push([x[0] + ((x[1] - x[0]) * i) / (nx - 1), y[0] + ((y[1] - y[0]) * j) / (ny - 1)]);
-    const runs = starts.map((start, k) => {
-      const path: number[][] = [];
-      const result = newtonMr(objective, Float64Array.from(start), {
-        iterations: params.iterations,
-        minres: FRYE_MINRES_OPTIONS,
-        lineSearch: DEFAULT_LINE_SEARCH,
-        hessianNorm: { kind: 'exact' },
-        observe: (_t, theta) => void path.push([theta[0], theta[1]]),
-      });
-      ctx.progress(k + 1, starts.length);
-      const end = Array.from(result.theta);
-      const g = result.trace.gradNormSq.at(-1) as number;
-      const r = result.trace.r.at(-1) ?? NaN;
-      const near = (p: readonly number[]): boolean => Math.hypot(end[0] - p[0], end[1] - p[1]) <= params.distance;
-      const flat = near(FLAT_POINT) && Math.abs(g - FLAT_GRAD_NORM_SQ) <= params.gradNormTolerance * FLAT_GRAD_NORM_SQ;
-      const critical = near(QUARTIC_CRITICAL_POINT) && g < params.criticalGradNormSq;
-      return { start, end, gradNormSq: g, r, flat, flatWithR: flat && r > params.flatR, critical, stop: result.stop, path };
-    });
-    const left = runs.filter((r) => r.start[0] < -Math.SQRT2);
-    const elsewhere = runs.filter((r) => !r.flat && !r.critical);
-    const plots = [contourPlot(runs)];
+    const metrics: Record<string, number> = classCounts(runs, params);
+    for (const k of params.checkpoints) {
+      // Where each run stood after k iterations (its final point if it stopped earlier).
+      metrics[`settledAt${k}`] = runs.filter((r) => {
+        const at = r.path[Math.min(k, r.path.length - 1)];
+        const g = objective.lossAndGradient(Float64Array.from(at)).gradient;
+        const s = g[0] ** 2 + g[1] ** 2;
+        return atCritical(at, s, params) || atFlatPoint(at, s, params);
+      }).length;
+    }
+    if (figure) for (const [name, value] of Object.entries(classCounts(figureRuns, params))) metrics[`figure.${name}`] = value;
+    const plots = [trajectoryPlot('quartic-trajectories', 'Newton-MR trajectories over the contours of f (thesis Fig. 3.5)', runs)];
+    if (figure) plots.push(trajectoryPlot('quartic-figure-protocol', `The same with the thesis' Fig. 3.5 settings (${figure.iterations} iterations)`, figureRuns));
     return {
-      metrics: {
-        runs: runs.length,
-        flatEnds: runs.filter((r) => r.flat).length,
-        flatEndsWithHighR: runs.filter((r) => r.flatWithR).length,
-        leftStarts: left.length,
-        leftToCriticalFraction: left.length ? left.filter((r) => r.critical).length / left.length : NaN,
-        elsewhere: elsewhere.length,
-        // Runs that reach the flat line x = √2 but stall off the point in the well-conditioned y direction.
-        elsewhereOnFlatLine: elsewhere.filter((r) => Math.abs(r.end[0] - Math.SQRT2) <= params.distance).length,
-        elsewhereMaxDistance: Math.max(0, ...elsewhere.map((r) => Math.min(Math.hypot(r.end[0] - FLAT_POINT[0], r.end[1]), Math.hypot(r.end[0] + 3, r.end[1])))),
-      },
+      metrics,
       evidence: {
-        description: 'Per run: start (x₀, y₀), every iterate (x, y), the final point, its ‖∇f‖² and last r, and whether it ended at the gradient-flat point (√2, 0) or the critical point (−3, 0).',
+        description:
+          'Per run: start (x₀, y₀), every iterate (x, y), the final point, its ‖∇f‖², the last step’s r, why it stopped, whether it stalled, and its class: critical, flat (within the distance of (√2, 0)), flat-region (stalled on the kernel line at the flat merit value with r > flatR), in-transit or stalled-elsewhere. `figureRuns`: the same for the thesis’ Fig. 3.5 settings.',
         runs: runs.map(({ path, ...rest }) => ({ ...rest, path })),
+        ...(figure ? { figureSource: figure.source, figureRuns: figureRuns.map(({ path, ...rest }) => ({ ...rest, path })) } : {}),
       },
       plots,
     };
   },
 };
 
-function contourPlot(runs: { start: [number, number]; path: number[][]; flat: boolean; critical: boolean }[]): import('../types').PlotSpec {
+const CLASS_LABELS: Record<EndClass, string> = {
+  critical: 'ends at the critical point (−3, 0)',
+  flat: 'ends at the gradient-flat point (√2, 0)',
+  'flat-region': 'stalls in the gradient-flat region of (√2, 0)',
+  'in-transit': 'still moving when the budget ran out',
+  'stalled-elsewhere': 'stalls elsewhere',
+};
+
+function trajectoryPlot(id: string, title: string, runs: QuarticRun[]): PlotSpec {
   const f = (x: number, y: number): number => x ** 4 / 4 - 3 * x ** 2 + 9 * x + 0.9 * y ** 4 + 5 * y ** 2 + 40;
-  const grid = sampleGrid(f, [-4.5, 4.5], [-2.5, 2.5], 91, 51);
+  const yMax = Math.max(2.5, ...runs.map((r) => Math.abs(r.start[1]) + 0.5));
+  const grid = sampleGrid(f, [-4.5, 4.5], [-yMax, yMax], 91, Math.round(20 * yMax) + 1);
   const contours: PlotSeries[] = [20, 30, 40, 50, 60, 70, 80].map((level) => {
     const xs: number[] = [];
     const ys: number[] = [];
@@ -110,14 +248,14 @@ function contourPlot(runs: { start: [number, number]; path: number[][]; flat: bo
   const tracks: PlotSeries[] = runs.map((r, i) => ({
     name: `run ${i}`,
     mark: 'line',
-    group: r.critical ? 'ends at the critical point (−3, 0)' : r.flat ? 'ends at the gradient-flat point (√2, 0)' : 'ends elsewhere',
+    group: CLASS_LABELS[r.endClass],
     x: r.path.map((p) => p[0]),
     y: r.path.map((p) => p[1]),
   }));
   return {
-    id: 'quartic-trajectories',
-    title: 'Newton-MR trajectories over the contours of f (thesis Fig. 3.5)',
-    caption: 'Starts left of −√2 reach the critical point (−3, 0); the others stall at the strict gradient-flat point (√2, 0).',
+    id,
+    title,
+    caption: 'Each line is one run, coloured by how it ended. Starts left of −√2 reach the critical point (−3, 0); most others converge on the strict gradient-flat point (√2, 0), oscillating across the kernel line x = √2.',
     x: { label: 'x' },
     y: { label: 'y' },
     series: [...contours, ...tracks],

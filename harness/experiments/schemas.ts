@@ -21,6 +21,30 @@ export const lossSchema = {
   properties: { kind: { enum: [...LOSS_KINDS] }, l2: { type: 'number', minimum: 0 } },
 };
 
+/** MR-QLP settings of a Newton step (numerics/minres-qlp.ts); `maxit` defaults to the number of parameters. */
+export const minresSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['rtol', 'maxxnorm', 'acondlim', 'trancond'],
+  properties: {
+    rtol: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    maxxnorm: { type: 'number', exclusiveMinimum: 0 },
+    acondlim: { type: 'number', exclusiveMinimum: 1 },
+    trancond: { type: 'number', exclusiveMinimum: 1 },
+    maxit: { type: 'integer', minimum: 1 },
+  },
+};
+
+const unitInterval = { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 };
+
+/** Newton-MR's back-tracking line search (Alg. 12); ε = 0 is the thesis' rule "until βα = α". */
+export const newtonLineSearchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['alpha', 'beta', 'rho', 'rhoPrime', 'epsilon'],
+  properties: { alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, beta: unitInterval, rho: unitInterval, rhoPrime: unitInterval, epsilon: { type: 'number', minimum: 0 } },
+};
+
 export const matrixSchema = { type: 'array', items: { type: 'array', items: { type: 'number' }, minItems: 1 }, minItems: 1 };
 
 /** The float64 objective of a network, loss and data description, with the data drawn from `rng`. */
