@@ -116,6 +116,8 @@ export interface PlotSeries {
   y: number[];
   /** Series sharing a group share a colour and one legend entry (e.g. hundreds of traces by class). */
   group?: string;
+  /** Context drawn in grey beneath the data (contours, reference points): it takes no palette colour. */
+  context?: boolean;
 }
 
 export interface ExperimentOutput {

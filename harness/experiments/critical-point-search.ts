@@ -457,7 +457,7 @@ function algorithmPlots(name: string, a: AlgorithmSpec, runs: RunOutput[], class
   const indexed = runs.map((o, i) => ({ point: o.maxR ?? o.final, cls: classes[i] })).filter((p) => p.point && p.point.gradNormSq < 1e-4);
   if (indexed.length > 0 || analytic) {
     const series: PlotSeries[] = [];
-    if (analytic) series.push({ name: 'analytic critical points', mark: 'points', group: 'analytic', x: analytic.map((p) => p.index), y: analytic.map((p) => p.loss) });
+    if (analytic) series.push({ name: 'analytic critical points', mark: 'points', group: 'analytic', context: true, x: analytic.map((p) => p.index), y: analytic.map((p) => p.loss) });
     for (const cls of CLASS_ORDER) {
       const pts = indexed.filter((p) => p.cls === cls);
       if (pts.length) series.push({ name: `${cls} runs`, mark: 'points', group: cls, x: pts.map((p) => p.point!.index), y: pts.map((p) => p.point!.loss) });
@@ -482,7 +482,7 @@ function cutoffPlot(errors: { eps: number | null; points: IndexedPoint[] }[], an
     x: { label: 'index' },
     y: { label: 'loss' },
     series: [
-      { name: 'analytic critical points', mark: 'points', group: 'analytic', x: analytic.map((p) => p.index), y: analytic.map((p) => p.loss) },
+      { name: 'analytic critical points', mark: 'points', group: 'analytic', context: true, x: analytic.map((p) => p.index), y: analytic.map((p) => p.loss) },
       ...errors.map((e) => ({ name: `ε = ${e.eps === null ? '∞' : e.eps}`, mark: 'points' as const, x: e.points.map((q) => q.index), y: e.points.map((q) => q.loss) })),
     ],
   };

@@ -5,7 +5,7 @@ import { quarticNewtonMr, type QuarticParams } from './quartic-newton-mr';
 const protocol = { grid: { x: [-4, 3] as [number, number], y: [-1, 1] as [number, number], nx: 8, ny: 3 }, iterations: 100, minres: FRYE_MINRES_OPTIONS, lineSearch: DEFAULT_LINE_SEARCH };
 const params: QuarticParams = { protocol, distance: 1e-3, gradNormTolerance: 0.01, flatR: 0.9, criticalGradNormSq: 1e-20, checkpoints: [0, 15] };
 
-type Run = { path: number[][]; start: number[]; end: number[]; endClass: string; stalled: boolean; stop: string; r: number; gradNormSq: number };
+type Run = { iterations: number; path: number[][]; start: number[]; end: number[]; endClass: string; stalled: boolean; stop: string; r: number; gradNormSq: number };
 const runsOf = (out: { evidence: Record<string, unknown> }, key = 'runs'): Run[] => out.evidence[key] as Run[];
 
 describe('quartic-newton-mr', () => {
@@ -52,7 +52,27 @@ describe('quartic-newton-mr', () => {
     const runs = runsOf(out, 'figureRuns');
     const frozen = runs.filter((r) => r.stalled && r.stop === 'iteration budget spent');
     expect(frozen.length).toBeGreaterThan(0);
-    for (const r of frozen) expect(r.path.at(-1)).toEqual(r.path.at(-2));
+    for (const r of frozen) expect(r.path.length - 1).toBeLessThan(r.iterations); // later iterates repeat the last
     expect(out.plots?.map((p) => p.id)).toEqual(['quartic-trajectories', 'quartic-figure-protocol']);
+  });
+
+  it('keeps evidence and plots light: paths stop at the last iterate that moved, plots draw at most 300 traces', () => {
+    const dense: QuarticParams = { ...params, protocol: { ...protocol, grid: { x: [-4, 4], y: [-2, 2], nx: 25, ny: 17 }, iterations: 300 } };
+    const out = quarticNewtonMr.run(dense, testContext(1)) as Awaited<ReturnType<typeof quarticNewtonMr.run>>;
+    const runs = runsOf(out);
+    const critical = runs.filter((r) => r.endClass === 'critical');
+    expect(critical.length).toBeGreaterThan(0);
+    for (const r of runs) {
+      expect(r.iterations).toBeGreaterThanOrEqual(r.path.length - 1);
+      expect(r.path.at(-1)).toEqual(r.end);
+      if (r.path.length > 1) expect(r.path.at(-1)).not.toEqual(r.path.at(-2));
+    }
+    expect(critical.some((r) => r.path.length - 1 < r.iterations)).toBe(true); // converged runs stop moving
+    const tracks = out.plots?.[0].series.filter((s) => s.group !== 'contours of f') ?? [];
+    expect(runs.length).toBe(425);
+    expect(tracks.length).toBe(300);
+    const unusual = runs.filter((r) => r.endClass !== 'critical' && r.endClass !== 'flat').length;
+    expect(tracks.filter((t) => !t.group?.startsWith('ends at')).length).toBe(unusual);
+    expect(out.plots?.[0].caption).toMatch(/300 of 425 runs drawn/);
   });
 });

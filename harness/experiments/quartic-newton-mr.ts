@@ -17,7 +17,7 @@ import type { MinresQlpOptions } from '../../numerics/minres-qlp';
 import { QUARTIC_CRITICAL_POINT, quarticObjective } from '../../models/quartic';
 import { contourSegments, sampleGrid } from '../contours';
 import type { ExperimentKind } from '../registry';
-import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
+import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { minresSchema, newtonLineSearchSchema } from './schemas';
 
 /** Where Newton-MR starts and how it is set up. */
@@ -218,14 +218,45 @@ export const quarticNewtonMr: ExperimentKind<QuarticParams> = {
       metrics,
       evidence: {
         description:
-          'Per run: start (x₀, y₀), every iterate (x, y), the final point, its ‖∇f‖², the last step’s r, why it stopped, whether it stalled, and its class: critical, flat (within the distance of (√2, 0)), flat-region (stalled on the kernel line at the flat merit value with r > flatR), in-transit or stalled-elsewhere. `figureRuns`: the same for the thesis’ Fig. 3.5 settings.',
-        runs: runs.map(({ path, ...rest }) => ({ ...rest, path })),
-        ...(figure ? { figureSource: figure.source, figureRuns: figureRuns.map(({ path, ...rest }) => ({ ...rest, path })) } : {}),
+          'Per run: start (x₀, y₀), every iterate (x, y) up to the last that moved (`iterations` counts them all; the rest repeat the final point), the final point, its ‖∇f‖², the last step’s r, why it stopped, whether it stalled, and its class: critical, flat (within the distance of (√2, 0)), flat-region (stalled on the kernel line at the flat merit value with r > flatR), in-transit or stalled-elsewhere. `figureRuns`: the same for the thesis’ Fig. 3.5 settings.',
+        runs: runs.map(evidenceOf),
+        ...(figure ? { figureSource: figure.source, figureRuns: figureRuns.map(evidenceOf) } : {}),
       },
       plots,
     };
   },
 };
+
+/** A run as evidence: its path stops at the last iterate that moved, since every later one repeats it. */
+function evidenceOf({ path, ...rest }: QuarticRun): Record<string, JsonValue> {
+  let moved = path.length - 1;
+  while (moved > 0 && path[moved - 1][0] === path[moved][0] && path[moved - 1][1] === path[moved][1]) moved--;
+  return { ...rest, iterations: path.length - 1, path: path.slice(0, moved + 1) };
+}
+
+/** Traces a plot draws at most; runs that did not end at one of the two points are always drawn. */
+const MAX_TRACES = 300;
+/** Points of a drawn trace closer than this (in units of x and y) to the last kept one are dropped. */
+const TRACE_RESOLUTION = 2e-3;
+
+function drawnRuns(runs: QuarticRun[]): QuarticRun[] {
+  const unusual = runs.filter((r) => r.endClass !== 'critical' && r.endClass !== 'flat');
+  const usual = runs.filter((r) => r.endClass === 'critical' || r.endClass === 'flat');
+  const room = Math.max(0, MAX_TRACES - unusual.length);
+  const step = Math.max(1, usual.length / room);
+  const sample = room === 0 ? [] : Array.from({ length: Math.min(room, usual.length) }, (_, i) => usual[Math.floor(i * step)]);
+  return [...sample, ...unusual];
+}
+
+function thinned(path: number[][]): number[][] {
+  const kept = [path[0]];
+  for (const p of path.slice(1, -1)) {
+    const last = kept[kept.length - 1];
+    if (Math.hypot(p[0] - last[0], p[1] - last[1]) >= TRACE_RESOLUTION) kept.push(p);
+  }
+  if (path.length > 1) kept.push(path[path.length - 1]);
+  return kept;
+}
 
 const CLASS_LABELS: Record<EndClass, string> = {
   critical: 'ends at the critical point (−3, 0)',
@@ -243,19 +274,17 @@ function trajectoryPlot(id: string, title: string, runs: QuarticRun[]): PlotSpec
     const xs: number[] = [];
     const ys: number[] = [];
     for (const [p, q] of contourSegments(grid, level)) xs.push(p[0], q[0], NaN), ys.push(p[1], q[1], NaN);
-    return { name: `f = ${level}`, mark: 'line', group: 'contours of f', x: xs, y: ys };
+    return { name: `f = ${level}`, mark: 'line', group: 'contours of f', context: true, x: xs, y: ys };
   });
-  const tracks: PlotSeries[] = runs.map((r, i) => ({
-    name: `run ${i}`,
-    mark: 'line',
-    group: CLASS_LABELS[r.endClass],
-    x: r.path.map((p) => p[0]),
-    y: r.path.map((p) => p[1]),
-  }));
+  const drawn = drawnRuns(runs);
+  const tracks: PlotSeries[] = drawn.map((r) => {
+    const path = thinned(r.path);
+    return { name: `run ${runs.indexOf(r)}`, mark: 'line', group: CLASS_LABELS[r.endClass], x: path.map((p) => p[0]), y: path.map((p) => p[1]) };
+  });
   return {
     id,
     title,
-    caption: 'Each line is one run, coloured by how it ended. Starts left of −√2 reach the critical point (−3, 0); most others converge on the strict gradient-flat point (√2, 0), oscillating across the kernel line x = √2.',
+    caption: `Each line is one run, coloured by how it ended${drawn.length < runs.length ? ` (${drawn.length} of ${runs.length} runs drawn: every run that did not end at one of the two points, and an even sample of the rest)` : ''}. Starts left of −√2 reach the critical point (−3, 0); most others converge on the strict gradient-flat point (√2, 0), oscillating across the kernel line x = √2.`,
     x: { label: 'x' },
     y: { label: 'y' },
     series: [...contours, ...tracks],

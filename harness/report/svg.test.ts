@@ -1,4 +1,4 @@
-import { escapeXml, formatDecade, formatLinearTick, logTicks, niceTicks, renderPlot } from './svg';
+import { CONTEXT_GREY, escapeXml, formatDecade, formatLinearTick, logTicks, niceTicks, PALETTE, renderPlot } from './svg';
 import type { PlotSpec } from '../types';
 import { checkXml } from './xml-check';
 
@@ -148,6 +148,22 @@ describe('renderPlot', () => {
     const data = svg.slice(svg.indexOf('<g class="data">'), svg.indexOf('</g>', svg.lastIndexOf('<g fill="none"')) + 4);
     expect(data.match(/<path /g)).toHaveLength(300);
     expect(data.match(/<g fill="none" stroke="#[0-9A-F]{6}"/g)).toHaveLength(2);
+  });
+
+  it('draws context series in grey beneath the data, without taking a palette colour', () => {
+    const svg = renderPlot(
+      linePlot({
+        series: [
+          { name: 'run', group: 'runs', mark: 'line', x: [0, 1], y: [0, 1] },
+          { name: 'level 1', group: 'contours', context: true, mark: 'line', x: [0, 1], y: [1, 0] },
+        ],
+      }),
+    );
+    checkXml(svg);
+    const data = svg.slice(svg.indexOf('<g class="data">'));
+    expect(data.indexOf(`stroke="${CONTEXT_GREY}"`)).toBeGreaterThan(-1);
+    expect(data.indexOf(`stroke="${CONTEXT_GREY}"`)).toBeLessThan(data.indexOf(`stroke="${PALETTE[0]}"`)); // beneath
+    expect(svg).toContain('>contours</text>');
   });
 
   it('stays light with hundreds of series and thousands of points', () => {

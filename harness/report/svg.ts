@@ -12,6 +12,8 @@ import type { AxisSpec, PlotSeries, PlotSpec } from '../types';
 
 /** Okabe–Ito, reordered so that neighbours differ in lightness too; yellow is left out (too faint on white). */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000'] as const;
+/** Colour of context series (contours, reference points), which stay out of the palette. */
+export const CONTEXT_GREY = '#a0a0a0';
 /** Used, with the palette, once there are more legend entries than colours. */
 const DASHES = ['', '6 3', '2 2', '8 3 2 3'] as const;
 
@@ -211,6 +213,8 @@ function r1(v: number): string {
 
 interface LegendEntry {
   key: string;
+  /** Drawn in grey beneath the data, see `PlotSeries.context`. */
+  context: boolean;
   color: string;
   dash: string;
   hasLine: boolean;
@@ -251,11 +255,13 @@ export function renderPlot(plot: PlotSpec): string {
     const key = typeof series.group === 'string' && series.group !== '' ? series.group : name;
     let entry = entries.get(key);
     if (!entry) {
-      const i = entries.size;
+      const i = [...entries.values()].filter((e) => !e.context).length;
+      const context = series.context === true;
       entry = {
         key,
-        color: PALETTE[i % PALETTE.length]!,
-        dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length]!,
+        context,
+        color: context ? CONTEXT_GREY : PALETTE[i % PALETTE.length]!,
+        dash: context ? '' : DASHES[Math.floor(i / PALETTE.length) % DASHES.length]!,
         hasLine: false,
         hasPoints: false,
         series: 0,
@@ -303,7 +309,8 @@ export function renderPlot(plot: PlotSpec): string {
   const px = (v: number): number => left + fraction(xAxis, v) * plotW;
   const py = (v: number): number => bottom - fraction(yAxis, v) * plotH;
 
-  const legendList = [...entries.values()];
+  // Context first, so that it is drawn beneath the data.
+  const legendList = [...entries.values()].sort((a, b) => Number(b.context) - Number(a.context));
   const shown = legendList.length > 1 ? legendList.slice(0, MAX_LEGEND_ENTRIES) : [];
   const hidden = legendList.length > 1 ? legendList.length - shown.length : 0;
   const legendItems: { entry?: LegendEntry; label: string; x: number; row: number }[] = [];
@@ -383,7 +390,7 @@ export function renderPlot(plot: PlotSpec): string {
       if (d) paths.push(`<path d="${d}"/>`);
     }
     if (paths.length === 0) continue;
-    const many = entry.series > 12;
+    const many = entry.series > 12 || entry.context;
     out.push(
       `<g fill="none" stroke="${entry.color}" stroke-width="${many ? 1 : 1.8}"${many ? ' stroke-opacity="0.55"' : ''}` +
         ` stroke-linejoin="round" stroke-linecap="round"${entry.dash ? ` stroke-dasharray="${entry.dash}"` : ''}>${paths.join('')}</g>`,
