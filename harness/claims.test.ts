@@ -126,6 +126,13 @@ describe('loadClaims reports bad specs with file, pointer and hint', () => {
     expect(problems).toContainEqual(expect.objectContaining({ pointer: '/experiment/params/problem/data/source', hint: 'use "gaussian"' }));
   });
 
+  it('Wolfe constants in the wrong order', () => {
+    const frye = JSON.parse(fs.readFileSync(path.join(claimsRoot(), 'frye2020', 'newton-mr-outperforms.json'), 'utf8'));
+    frye.experiment.params.algorithms[2].lineSearch.curvature = 1e-5;
+    const problems = problemsOf({ 'frye2020/a.json': frye });
+    expect(problems).toContainEqual(expect.objectContaining({ pointer: '/experiment/params/algorithms/2/lineSearch/curvature', message: expect.stringMatching(/Wolfe conditions need ρ < γ/) }));
+  });
+
   it('an unknown tier', () => {
     const problems = problemsOf({ 'l0l1/a.json': variant((s) => (s.tiers.nightly = {})) });
     expect(problems).toContainEqual(expect.objectContaining({ pointer: '/tiers/nightly', hint: "unknown tier 'nightly'; tiers are quick, full, paper" }));

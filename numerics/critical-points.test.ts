@@ -100,4 +100,28 @@ describe('damped Newton and BTLS-GNM', () => {
     expect(gnm.theta[0]).toBeCloseTo(-3, 4);
     expect(gnm.trace.gradNormSq.at(-1)!).toBeLessThan(gnm.trace.gradNormSq[0]);
   });
+
+  it('damped Newton scales its steps by stepSize and records it as α', () => {
+    const start = Float64Array.of(-3.5, 0.8);
+    const unit = dampedNewton(quarticObjective(), start, { iterations: 1, minres: FRYE_MINRES_OPTIONS, damping: [0], hessianNorm: exact });
+    const tenth = dampedNewton(quarticObjective(), start, { iterations: 1, minres: FRYE_MINRES_OPTIONS, damping: [0], stepSize: 0.1, hessianNorm: exact });
+    expect(tenth.trace.alpha).toEqual([0.1]);
+    for (const i of [0, 1]) expect(tenth.theta[i] - start[i]).toBeCloseTo(0.1 * (unit.theta[i] - start[i]), 12);
+  });
+
+  it("BTLS-GNM under the Wolfe conditions rejects a step too short to use up the slope, which Armijo alone accepts", () => {
+    const start = Float64Array.of(-3.5, 0.8);
+    const lineSearch = { alpha: 1e-6, beta: 0.5, rho: 1e-4, epsilon: 0 };
+    const armijo = gradientNormDescent(quarticObjective(), start, { iterations: 1, lineSearch });
+    expect(armijo.trace.alpha).toEqual([1e-6]);
+    // Back-tracking only shortens the step, so once the first trial is too short no step can pass:
+    // the run ends, as the thesis' BTLS-GNM runs end "without finding an acceptable update".
+    const wolfe = gradientNormDescent(quarticObjective(), start, { iterations: 1, lineSearch: { ...lineSearch, curvature: 0.9 } });
+    expect(wolfe.stop).toBe('line search found no step');
+    expect(wolfe.trace.alpha).toEqual([0]);
+    // A first trial long enough passes both tests and still descends.
+    const long = gradientNormDescent(quarticObjective(), start, { iterations: 50, lineSearch: { ...lineSearch, alpha: 1e-2, curvature: 0.9 } });
+    expect(long.trace.alpha.slice(0, 10).every((a) => a > 0)).toBe(true);
+    expect(long.trace.gradNormSq.at(-1)!).toBeLessThan(0.1 * long.trace.gradNormSq[0]);
+  });
 });

@@ -207,6 +207,8 @@ export interface DampedNewtonOptions {
   minres: MinresQlpOptions;
   /** The damping set Γ: one MR-QLP solve of (H + γI)p = −g per γ, keeping the p with least ‖∇L(θ + p)‖². */
   damping: number[];
+  /** Scale of every damped step; Alg. 11 takes the unit step, autocrit's NewtonTR defaults to 0.1. Default 1. */
+  stepSize?: number;
   hessianNorm: HessianNormMethod;
 }
 
@@ -230,7 +232,7 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
       const solve = minresQlp(apply, minus, { ...options.minres, shift: -gamma, maxit: options.minres.maxit ?? objective.dim });
       inner += solve.iterations;
       if (!solve.x.every(Number.isFinite)) continue;
-      const candidate = axpy(theta, 1, solve.x);
+      const candidate = axpy(theta, options.stepSize ?? 1, solve.x);
       const value = squaredGradientNorm(objective, candidate);
       if (Number.isFinite(value) && (best === null || value < best.value)) best = { theta: candidate, value, gamma };
     }
@@ -243,7 +245,7 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
       trace.alpha.push(0);
       return { theta, trace, iterations: t + 1, stop: 'line search found no step' };
     }
-    trace.alpha.push(1);
+    trace.alpha.push(options.stepSize ?? 1);
     theta = best.theta;
   }
 }
@@ -251,12 +253,21 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
 export interface GradientNormDescentOptions {
   iterations: number;
   observe?: IterateObserver;
-  lineSearch: Pick<LineSearchOptions, 'alpha' | 'beta' | 'rho' | 'epsilon'>;
+  lineSearch: Pick<LineSearchOptions, 'alpha' | 'beta' | 'rho' | 'epsilon'> & {
+    /**
+     * γ of the Wolfe curvature condition dᵀ∇G(θ + αd) ≥ γ·dᵀ∇G(θ), checked with the Armijo test when
+     * given (thesis §2.3 and §3.3: "the Wolfe conditions for line search termination"). It rejects steps
+     * too short to use up a fraction 1 − γ of the slope, so back-tracking can fail where Armijo alone
+     * would accept a tiny step.
+     */
+    curvature?: number;
+  };
 }
 
 /**
- * BTLS-GNM: gradient descent on G(θ) = ‖∇L(θ)‖², whose gradient is 2H∇L (eq. 2.19), with an Armijo
- * back-tracking line search on G and the step grown by 1/β after each accepted step.
+ * BTLS-GNM: gradient descent on G(θ) = ‖∇L(θ)‖², whose gradient is 2H∇L (eq. 2.19), with a
+ * back-tracking line search on G (Armijo, plus the Wolfe curvature test when `curvature` is set) and the
+ * step grown by 1/β after each accepted step.
  */
 export function gradientNormDescent(objective: Objective, theta0: Float64Array, options: GradientNormDescentOptions): FinderResult {
   const trace = emptyTrace();
@@ -269,9 +280,15 @@ export function gradientNormDescent(objective: Objective, theta0: Float64Array, 
     const { g, s } = step;
     const direction = objective.hvp(theta, g).map((x) => -2 * x);
     const slope = -dot(direction, direction); // ∇G·d with d = −∇G
+    const curvatureHolds = (next: Float64Array): boolean => {
+      if (o.curvature === undefined) return true;
+      const gNext = objective.lossAndGradient(next).gradient;
+      return 2 * dot(direction, objective.hvp(next, gNext)) >= o.curvature * slope;
+    };
     for (;;) {
-      const value = squaredGradientNorm(objective, axpy(theta, alpha, direction));
-      if (Number.isFinite(value) && value <= s + o.rho * alpha * slope) break;
+      const next = axpy(theta, alpha, direction);
+      const value = squaredGradientNorm(objective, next);
+      if (Number.isFinite(value) && value <= s + o.rho * alpha * slope && curvatureHolds(next)) break;
       alpha = backtrack(alpha, o.beta, o.epsilon);
       if (alpha === 0) {
         trace.alpha.push(0);

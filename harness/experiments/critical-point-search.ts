@@ -85,7 +85,7 @@ const algorithmSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['name', 'runs', 'iterations', 'damping', 'hessianNorm'],
-      properties: { name: { const: 'damped-newton' }, ...common, minres: minresSchema, damping: { type: 'array', items: { type: 'number', minimum: 0 }, minItems: 1 }, hessianNorm: hessianNormSchema },
+      properties: { name: { const: 'damped-newton' }, ...common, minres: minresSchema, damping: { type: 'array', items: { type: 'number', minimum: 0 }, minItems: 1 }, stepSize: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, hessianNorm: hessianNormSchema },
     },
     {
       type: 'object',
@@ -98,7 +98,7 @@ const algorithmSchema = {
           type: 'object',
           additionalProperties: false,
           required: ['alpha', 'beta', 'rho', 'epsilon'],
-          properties: { alpha: { type: 'number', exclusiveMinimum: 0 }, beta: unit, rho: unit, epsilon: { type: 'number', minimum: 0 } },
+          properties: { alpha: { type: 'number', exclusiveMinimum: 0 }, beta: unit, rho: unit, epsilon: { type: 'number', minimum: 0 }, curvature: unit },
         },
       },
     },
@@ -186,6 +186,11 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
     const dlae = params.problem.model === 'dlae';
     if (params.analysis.analytic && !dlae) problems.push({ path: '/analysis/analytic', message: 'analytic critical points are known only for the deep linear autoencoder (problem.model "dlae")' });
     if (params.analysis.cutoffs && !dlae) problems.push({ path: '/analysis/cutoffs', message: 'the cutoff analysis compares with analytic critical points: it needs problem.model "dlae"' });
+    params.algorithms.forEach((a, i) => {
+      if (a.name === 'btls-gnm' && a.lineSearch.curvature !== undefined && !(a.lineSearch.rho < a.lineSearch.curvature)) {
+        problems.push({ path: `/algorithms/${i}/lineSearch/curvature`, message: `the Wolfe conditions need ρ < γ (here ρ = ${a.lineSearch.rho}, γ = ${a.lineSearch.curvature}); the thesis' code uses γ = 0.9` });
+      }
+    });
     if (params.initialPoints.init.kind === 'kaiming' && params.problem.model !== 'mlp') problems.push({ path: '/initialPoints/init', message: 'Kaiming initialisation needs an MLP problem' });
     return problems;
   },

@@ -31,8 +31,8 @@ export type HessianNormSetting = 'exact' | { hutchinsonProbes: number };
 
 export type AlgorithmSpec =
   | { name: 'newton-mr'; iterations: number; minres?: MinresSettings; lineSearch?: { alpha: number; beta: number; rho: number; rhoPrime: number; epsilon: number }; hessianNorm: HessianNormSetting }
-  | { name: 'damped-newton'; iterations: number; minres?: MinresSettings; damping: number[]; hessianNorm: HessianNormSetting }
-  | { name: 'btls-gnm'; iterations: number; lineSearch: { alpha: number; beta: number; rho: number; epsilon: number } };
+  | { name: 'damped-newton'; iterations: number; minres?: MinresSettings; damping: number[]; stepSize?: number; hessianNorm: HessianNormSetting }
+  | { name: 'btls-gnm'; iterations: number; lineSearch: { alpha: number; beta: number; rho: number; epsilon: number; curvature?: number } };
 
 export const ALGORITHM_NAMES = ['newton-mr', 'damped-newton', 'btls-gnm'] as const;
 
@@ -90,7 +90,7 @@ export function runCriticalPointSearch(input: RunInput): RunOutput {
   if (a.name === 'newton-mr') {
     result = newtonMr(objective, theta0, { iterations: a.iterations, minres, lineSearch: a.lineSearch ?? DEFAULT_LINE_SEARCH, hessianNorm: hessianNormMethod(a.hessianNorm, input.runSeed), observe });
   } else if (a.name === 'damped-newton') {
-    result = dampedNewton(objective, theta0, { iterations: a.iterations, minres, damping: a.damping, hessianNorm: hessianNormMethod(a.hessianNorm, input.runSeed), observe });
+    result = dampedNewton(objective, theta0, { iterations: a.iterations, minres, damping: a.damping, stepSize: a.stepSize, hessianNorm: hessianNormMethod(a.hessianNorm, input.runSeed), observe });
   } else {
     result = gradientNormDescent(objective, theta0, { iterations: a.iterations, lineSearch: a.lineSearch, observe });
   }
