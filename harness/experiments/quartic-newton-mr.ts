@@ -284,7 +284,7 @@ function trajectoryPlot(id: string, title: string, runs: QuarticRun[]): PlotSpec
   return {
     id,
     title,
-    caption: `Each line is one run, coloured by how it ended${drawn.length < runs.length ? ` (${drawn.length} of ${runs.length} runs drawn: every run that did not end at one of the two points, and an even sample of the rest)` : ''}. Starts left of −√2 reach the critical point (−3, 0); most others converge on the strict gradient-flat point (√2, 0), oscillating across the kernel line x = √2.`,
+    caption: `Each line is one run, coloured by how it ended${drawn.length < runs.length ? ` (${drawn.length} of ${runs.length} runs drawn: every run that did not end at one of the two points, and an even sample of the rest)` : ''}. The only critical point is (−3, 0); the Hessian is singular on the lines x = ±√2, and (±√2, 0) are the strict gradient-flat points.`,
     x: { label: 'x' },
     y: { label: 'y' },
     series: [...contours, ...tracks],
