@@ -125,24 +125,40 @@ function truncate(text: string, n: number): string {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
-/** Progress on stderr: one line per claim, updated in place on a terminal. */
-export function progressPrinter(claims: LoadedClaim[]): (event: RunEvent) => void {
-  const tty = process.stderr.isTTY;
+/** How often a log (stderr not a terminal) gets a progress line during a long claim. */
+const LOG_PROGRESS_EVERY_MS = 60_000;
+
+/**
+ * Progress on stderr: one line per claim, updated in place on a terminal. In a log (a nightly job) a
+ * long claim also prints `done/total` with the elapsed time at most once a minute.
+ */
+export function progressPrinter(claims: LoadedClaim[], options: { tty?: boolean; now?: () => number; write?: (text: string) => void } = {}): (event: RunEvent) => void {
+  const tty = options.tty ?? process.stderr.isTTY;
+  const now = options.now ?? Date.now;
+  const write = options.write ?? ((text: string) => void process.stderr.write(text));
   let last = 0;
+  let claimStart = 0;
   return (event) => {
     if (event.type === 'backend') {
-      process.stderr.write(`${event.line}\n`);
+      write(`${event.line}\n`);
     } else if (event.type === 'claim-start') {
-      process.stderr.write(`[${event.index + 1}/${event.total}] ${event.claimId} …${tty ? '' : '\n'}`);
-    } else if (event.type === 'progress' && tty) {
-      const now = Date.now();
-      if (now - last < 100 && event.done < event.total) return;
-      last = now;
-      process.stderr.write(`\r[${claims.findIndex((c) => c.spec.id === event.claimId) + 1}/${claims.length}] ${event.claimId} ${event.done}/${event.total}`);
+      claimStart = last = now();
+      write(`[${event.index + 1}/${event.total}] ${event.claimId} …${tty ? '' : '\n'}`);
+    } else if (event.type === 'progress') {
+      const t = now();
+      const position = `[${claims.findIndex((c) => c.spec.id === event.claimId) + 1}/${claims.length}] ${event.claimId} ${event.done}/${event.total}`;
+      if (tty) {
+        if (t - last < 100 && event.done < event.total) return;
+        last = t;
+        write(`\r${position}`);
+      } else if (t - last >= LOG_PROGRESS_EVERY_MS && event.done < event.total) {
+        last = t;
+        write(`${position} (${formatDuration(t - claimStart)})\n`);
+      }
     } else if (event.type === 'claim-end') {
       const r = event.result;
       const line = `[${event.index + 1}/${event.total}] ${r.claimId} ${MARK[r.verdict]} ${r.verdict} (${formatDuration(r.durationMs)})`;
-      process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
+      write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
     }
   };
 }
