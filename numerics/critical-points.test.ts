@@ -37,6 +37,26 @@ describe('Newton-MR on the quartic (thesis §3.4.2)', () => {
     expect(run.trace.gradNormSq).toHaveLength(run.iterations + 1);
     expect(run.trace.alpha.length).toBe(run.trace.r.length);
     expect(run.trace.r.every((r) => r >= 0 && r <= 1 + 1e-12)).toBe(true);
+    expect(run.trace.relres).toHaveLength(run.trace.r.length);
+    expect(run.trace.minresFlag).toHaveLength(run.trace.r.length);
+  });
+
+  it("records MR-QLP's relres and flag: a least-squares step (flag 2) where the gradient lies in the Hessian's kernel", () => {
+    // f(x, y) = x + y²: H = diag(0, 2) everywhere, and ∇f = (1, 2y) always has the kernel component 1.
+    const tilted = {
+      dim: 2,
+      loss: (t: Float64Array) => t[0] + t[1] ** 2,
+      lossAndGradient: (t: Float64Array) => ({ loss: t[0] + t[1] ** 2, gradient: Float64Array.of(1, 2 * t[1]) }),
+      hvp: (_t: Float64Array, v: Float64Array) => Float64Array.of(0, 2 * v[1]),
+      hessian: () => Float64Array.of(0, 0, 0, 2),
+    };
+    const run = newtonMr(tilted, Float64Array.of(0, 1), { ...newtonOptions, iterations: 3 });
+    expect(run.trace.minresFlag[0]).toBe(2);
+    // p = (0, −y): the residual is the kernel part (1, 0); Â = ‖H‖₂ = 2 = ‖H‖_F here, so relres = r.
+    expect(run.trace.relres[0]).toBeCloseTo(1 / (2 * 1 + Math.hypot(1, 2)), 10);
+    expect(run.trace.relres[0]).toBeCloseTo(run.trace.r[0], 10);
+    expect(run.theta[1]).toBeCloseTo(0, 10);
+    expect(run.trace.relres.at(-1)!).toBeCloseTo(1, 10); // at y = 0 the gradient is all kernel
   });
 
   it('reports divergence instead of throwing', () => {

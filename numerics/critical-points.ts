@@ -53,6 +53,13 @@ export interface Trace {
   /** Gradient-flatness of each iteration's Newton step (Newton methods only). */
   r: number[];
   rH: number[];
+  /**
+   * MR-QLP's own relative residual ‖Hp + g‖/(Â‖p‖ + ‖g‖) of each Newton step, Â being its running
+   * estimate of ‖H‖₂ rather than ‖H‖_F. Frye's code reports this as r (thesis-figs shared/gfp.py).
+   */
+  relres: number[];
+  /** minresqlp.m's exit flag of each Newton step; 2 marks a least-squares (incompatible) solution. */
+  minresFlag: number[];
   /** MINRES-QLP iterations per Newton step. */
   innerIterations: number[];
 }
@@ -69,7 +76,7 @@ export interface FinderResult {
 }
 
 function emptyTrace(): Trace {
-  return { loss: [], gradNormSq: [], alpha: [], r: [], rH: [], innerIterations: [] };
+  return { loss: [], gradNormSq: [], alpha: [], r: [], rH: [], relres: [], minresFlag: [], innerIterations: [] };
 }
 
 /** ‖H‖_F of the objective's Hessian at θ. */
@@ -147,18 +154,28 @@ export function backtrackingLineSearch(objective: Objective, theta: Float64Array
 /** Called with every iterate θ_t (t = 0 is the start); θ_t is never modified afterwards, so it may be kept. */
 export type IterateObserver = (t: number, theta: Float64Array) => void;
 
-/** The MR-QLP solution p of Hp = −g at θ, with its gradient-flatness r and r_H (eq. 3.36–3.37). */
+/**
+ * The MR-QLP solution p of Hp = −g at θ, recorded in the trace with its gradient-flatness r and r_H
+ * (eq. 3.36–3.37), MR-QLP's relres and exit flag.
+ */
 function newtonStep(
   objective: Objective,
   theta: Float64Array,
   g: Float64Array,
   gradNormSq: number,
+  trace: Trace,
   options: { minres: MinresQlpOptions; hessianNorm: HessianNormMethod },
-): { solve: ReturnType<typeof minresQlp>; r: number; rH: number } {
+): ReturnType<typeof minresQlp> {
   const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
   const solve = minresQlp(apply, g.map((x) => -x), { ...options.minres, maxit: options.minres.maxit ?? objective.dim });
   const hNorm = hessianFrobeniusNorm(objective, theta, options.hessianNorm);
-  return { solve, ...gradientFlatness(solve.residualNorm, solve.normalResidualNorm, hNorm, solve.xnorm, Math.sqrt(gradNormSq)) };
+  const gradNorm = Math.sqrt(gradNormSq);
+  const { r, rH } = gradientFlatness(solve.residualNorm, solve.normalResidualNorm, hNorm, solve.xnorm, gradNorm);
+  trace.r.push(r);
+  trace.rH.push(rH);
+  trace.relres.push(solve.residualNorm / (solve.anorm * solve.xnorm + gradNorm));
+  trace.minresFlag.push(solve.flag);
+  return solve;
 }
 
 export interface NewtonMrOptions {
@@ -183,10 +200,8 @@ export function newtonMr(objective: Objective, theta0: Float64Array, options: Ne
     if ('end' in step) return step.end;
     const { g, s } = step;
     const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
-    const { solve, r, rH } = newtonStep(objective, theta, g, s, options);
+    const solve = newtonStep(objective, theta, g, s, trace, options);
     const p = solve.x;
-    trace.r.push(r);
-    trace.rH.push(rH);
     trace.innerIterations.push(solve.iterations);
     if (!(solve.xnorm <= maxxnorm) || !p.every(Number.isFinite)) {
       return { theta, trace, iterations: t, stop: 'diverged', divergence: `step norm ${solve.xnorm} beyond maxxnorm ${maxxnorm} at iteration ${t}` };
@@ -237,9 +252,7 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
       if (Number.isFinite(value) && (best === null || value < best.value)) best = { theta: candidate, value, gamma };
     }
     // Flatness of the undamped step is what r measures; record it for the chosen iterate's start.
-    const { solve: undamped, r, rH } = newtonStep(objective, theta, g, s, options);
-    trace.r.push(r);
-    trace.rH.push(rH);
+    const undamped = newtonStep(objective, theta, g, s, trace, options);
     trace.innerIterations.push(inner + undamped.iterations);
     if (best === null || !(best.value < s)) {
       trace.alpha.push(0);

@@ -15,7 +15,7 @@ import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { buildProblem, problemSchema, type ProblemSpec } from './critical-point-problems';
 import { minresSchema, newtonLineSearchSchema } from './schemas';
-import { ALGORITHM_NAMES, type AlgorithmSpec, type IndexedPoint, type RunInput, type RunOutput } from './critical-point-task';
+import { ALGORITHM_NAMES, TEXT_FLATNESS, flatnessSeries, maxFlatness, type AlgorithmSpec, type FlatnessSetting, type IndexedPoint, type RunInput, type RunOutput } from './critical-point-task';
 
 export interface InitialPointSpec {
   /** Where the optimiser starts: N(0, std²) per parameter, or Kaiming-normal for MLPs. */
@@ -48,6 +48,8 @@ export interface CriticalPointSearchParams {
     plateau?: { lastFraction: number; factor: number };
     /** Hessian index at each run's final and/or maximally flat iterate. */
     indexAt?: { final?: boolean; maxR?: boolean };
+    /** How gradient-flatness is read from the traces; default the thesis text's r at every step. */
+    flatness?: FlatnessSetting;
   };
 }
 
@@ -174,6 +176,12 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
             properties: { lastFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, factor: { type: 'number', exclusiveMinimum: 1 } },
           },
           indexAt: { type: 'object', additionalProperties: false, properties: { final: { type: 'boolean' }, maxR: { type: 'boolean' } } },
+          flatness: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['measure', 'maxOver'],
+            properties: { measure: { enum: ['r', 'relres'] }, maxOver: { enum: ['all-steps', 'incompatible-steps'] } },
+          },
         },
       },
     },
@@ -219,6 +227,7 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
             ...(ai === 0 && params.analysis.cutoffs ? { cutoffs: params.analysis.cutoffs } : {}),
           },
           indexThreshold: params.indexThreshold,
+          flatness: params.analysis.flatness ?? TEXT_FLATNESS,
         });
       }
     });
@@ -281,7 +290,7 @@ type FinalClass = 'critical' | 'gradient-flat' | 'neither';
 function classify(out: RunOutput, params: CriticalPointSearchParams): FinalClass {
   const g = out.trace.gradNormSq.at(-1) as number;
   if (g < params.successThreshold) return 'critical';
-  const r = out.trace.r.at(-1);
+  const r = flatnessSeries(out.trace, params.analysis.flatness ?? TEXT_FLATNESS).at(-1);
   return r !== undefined && r > params.flatR ? 'gradient-flat' : 'neither';
 }
 
@@ -313,7 +322,7 @@ function summarise(
     metrics[`${p}.minGradNormSq`] = Math.min(...mine.map((o) => extent(o.trace.gradNormSq.filter(Number.isFinite)).min));
     metrics[`${p}.medianFinalGradNormSq`] = median(finals.filter(Number.isFinite));
     if (usesNewton(a)) {
-      const maxR = mine.map((o) => Math.max(0, extent(o.trace.r.filter(Number.isFinite)).max));
+      const maxR = mine.map((o) => maxFlatness(o.trace, params.analysis.flatness ?? TEXT_FLATNESS)?.value ?? 0);
       for (const level of R_LEVELS) metrics[`${p}.${levelName(level)}`] = fraction(maxR.filter((r) => r > level).length);
       const endFlat = classes.filter((c) => c === 'gradient-flat').length;
       metrics[`${p}.finalFlatFraction`] = fraction(endFlat);
@@ -397,7 +406,7 @@ function summarise(
     metrics,
     evidence: {
       description:
-        'Per run: algorithm, final class (critical: final ‖∇L‖² below the success threshold; gradient-flat: above it with final r > flatR; neither), stop reason, the start (trajectory step, whether noise was added, θ₀), final θ, and the per-iteration trace (loss, ‖∇L‖², step size α, r, r_H, MR-QLP iterations), plus Hessian indices where computed. θ in the flat order of models/mlp.ts (or models/dlae.ts).',
+        'Per run: algorithm, final class (critical: final ‖∇L‖² below the success threshold; gradient-flat: above it with final r > flatR, r read as analysis.flatness says; neither), stop reason, the start (trajectory step, whether noise was added, θ₀), final θ, and the per-iteration trace (loss, ‖∇L‖², step size α, r, r_H, MR-QLP’s relres and exit flag, MR-QLP iterations), plus Hessian indices where computed. θ in the flat order of models/mlp.ts (or models/dlae.ts).',
       analytic: analytic ? (analytic as unknown as JsonValue) : null,
       runs: runsEvidence,
     },
@@ -436,21 +445,27 @@ function algorithmPlots(name: string, a: AlgorithmSpec, runs: RunOutput[], class
     series: traceSeries((o) => o.trace.gradNormSq),
   });
   if (usesNewton(a)) {
+    const flatness = params.analysis.flatness ?? TEXT_FLATNESS;
+    const measured =
+      flatness.measure === 'r'
+        ? 'r = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖) (eq. 3.36)'
+        : "r = MR-QLP's relres ‖Hp + g‖ / (Â‖p‖ + ‖g‖), Â its estimate of ‖H‖₂, as the thesis' code reports r";
+    const maxOver = flatness.maxOver === 'all-steps' ? 'over every step' : "over MR-QLP's least-squares (flag 2) steps only, as the thesis' code counts them; 0 for runs with none";
     plots.push({
       id: `${name}-r-traces`,
       title: `${name}: gradient-flatness r of each Newton step`,
-      caption: 'r = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖) (eq. 3.36): near 1 the gradient lies in the Hessian\'s kernel.',
+      caption: `${measured}: near 1 the gradient lies in the Hessian's kernel.`,
       x: { label: 'iteration' },
       y: { label: 'r' },
-      series: traceSeries((o) => o.trace.r),
+      series: traceSeries((o) => flatnessSeries(o.trace, flatness)),
     });
-    const finalR = runs.map((o) => o.trace.r.at(-1) ?? NaN).filter(Number.isFinite).sort((p, q) => p - q);
-    const maxR = runs.map((o) => Math.max(0, extent(o.trace.r.filter(Number.isFinite)).max)).sort((p, q) => p - q);
+    const finalR = runs.map((o) => flatnessSeries(o.trace, flatness).at(-1) ?? NaN).filter(Number.isFinite).sort((p, q) => p - q);
+    const maxR = runs.map((o) => maxFlatness(o.trace, flatness)?.value ?? 0).sort((p, q) => p - q);
     const cdf = (v: number[]): { x: number[]; y: number[] } => ({ x: v.flatMap((r) => [r, r]), y: v.flatMap((_, i) => [i / v.length, (i + 1) / v.length]) });
     plots.push({
       id: `${name}-r-cdf`,
       title: `${name}: distribution of the final and the maximal r of each run (thesis Fig. 3.6C)`,
-      caption: `Fraction of runs with r at or below the value; gradient-flat means r > ${params.flatR}.`,
+      caption: `Fraction of runs with r at or below the value; gradient-flat means r > ${params.flatR}. The maximum is taken ${maxOver}.`,
       x: { label: 'r' },
       y: { label: 'fraction of runs' },
       series: [

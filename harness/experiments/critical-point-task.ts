@@ -36,6 +36,34 @@ export type AlgorithmSpec =
 
 export const ALGORITHM_NAMES = ['newton-mr', 'damped-newton', 'btls-gnm'] as const;
 
+/** How gradient-flatness is read from a Newton trace (`analysis.flatness` of a spec). */
+export interface FlatnessSetting {
+  /** `r`: eq. 3.36 with ‖H‖_F, as the thesis text defines it; `relres`: MR-QLP's relres, with its estimate of ‖H‖₂, which the thesis' code reports. */
+  measure: 'r' | 'relres';
+  /** Steps whose values count towards a run's maximum: every step, or only MR-QLP's least-squares (flag 2) steps, as thesis-figs shared/gfp.py counts them. */
+  maxOver: 'all-steps' | 'incompatible-steps';
+}
+
+/** The thesis text's reading: r of eq. 3.36 at every step. */
+export const TEXT_FLATNESS: FlatnessSetting = { measure: 'r', maxOver: 'all-steps' };
+
+/** The chosen flatness measure at every Newton step. */
+export function flatnessSeries(trace: Trace, setting: FlatnessSetting): number[] {
+  return setting.measure === 'r' ? trace.r : trace.relres;
+}
+
+/** The largest flatness over the steps that count, and where; null when no step counts. */
+export function maxFlatness(trace: Trace, setting: FlatnessSetting): { value: number; step: number } | null {
+  const values = flatnessSeries(trace, setting);
+  let best: { value: number; step: number } | null = null;
+  values.forEach((value, step) => {
+    if (!Number.isFinite(value)) return;
+    if (setting.maxOver === 'incompatible-steps' && trace.minresFlag[step] !== 2) return;
+    if (best === null || value > best.value) best = { value, step };
+  });
+  return best;
+}
+
 export interface RunInput {
   problem: ProblemSpec;
   /** Seed of the problem's data (shared by every run of a claim). */
@@ -47,6 +75,8 @@ export interface RunInput {
   /** Iterates at which to compute the Hessian index: the last, the one with the largest r, and the first below each cutoff (null = ∞, the start). */
   indexAt: { final?: boolean; maxR?: boolean; cutoffs?: (number | null)[] };
   indexThreshold: number;
+  /** Which flatness picks the "maximally flat" iterate of `indexAt.maxR`. */
+  flatness: FlatnessSetting;
 }
 
 export interface IndexedPoint {
@@ -101,11 +131,8 @@ export function runCriticalPointSearch(input: RunInput): RunOutput {
   if (result.divergence) output.divergence = result.divergence;
   const finite = result.stop !== 'diverged';
   if (input.indexAt.final && finite) output.final = point(last);
-  if (input.indexAt.maxR && trace.r.length > 0) {
-    let best = 0;
-    for (let t = 1; t < trace.r.length; t++) if (trace.r[t] > trace.r[best]) best = t;
-    output.maxR = { ...point(best), r: trace.r[best] };
-  }
+  const flattest = input.indexAt.maxR ? maxFlatness(trace, input.flatness) : null;
+  if (flattest) output.maxR = { ...point(flattest.step), r: flattest.value };
   if (input.indexAt.cutoffs) {
     output.cutoffs = input.indexAt.cutoffs.map((eps) => {
       const t = eps === null ? 0 : trace.gradNormSq.findIndex((g) => g < eps);
