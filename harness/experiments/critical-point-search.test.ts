@@ -31,6 +31,10 @@ describe('critical-point-search', () => {
     const runs = (one.evidence as { runs: { trace: { gradNormSq: number[] }; start: { theta: number[] } }[] }).runs;
     expect(runs).toHaveLength(6);
     expect(runs[0].start.theta).toHaveLength(24);
+    // Indexed points carry λmin, consistent with their index at the spec's threshold.
+    const finals = (one.evidence as { runs: { final?: { index: number; lambdaMin: number } }[] }).runs.flatMap((r) => (r.final ? [r.final] : []));
+    expect(finals.length).toBeGreaterThan(0);
+    for (const f of finals) expect(f.index === 0).toBe(f.lambdaMin >= -small.indexThreshold);
   }, 120_000);
 
   it('picks initial points along the optimiser trajectory, with noise on every other one', () => {

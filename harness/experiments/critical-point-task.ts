@@ -84,6 +84,8 @@ export interface IndexedPoint {
   loss: number;
   gradNormSq: number;
   index: number;
+  /** The smallest Hessian eigenvalue, so that the index can be recounted at another threshold. */
+  lambdaMin: number;
 }
 
 export interface RunOutput {
@@ -102,8 +104,9 @@ export function hessianNormMethod(setting: HessianNormSetting, seed: number): He
   return setting === 'exact' ? { kind: 'exact' } : { kind: 'hutchinson', probes: setting.hutchinsonProbes, rng: createRng(seed) };
 }
 
-function indexOf(objective: Objective, theta: Float64Array, threshold: number): number {
-  return hessianIndex(eigh(objective.hessian(theta), objective.dim).values, threshold);
+function indexOf(objective: Objective, theta: Float64Array, threshold: number): { index: number; lambdaMin: number } {
+  const { values } = eigh(objective.hessian(theta), objective.dim);
+  return { index: hessianIndex(values, threshold), lambdaMin: Math.min(...values) };
 }
 
 /** The task body: runs in a worker thread (or in-process with one job). */
@@ -125,7 +128,7 @@ export function runCriticalPointSearch(input: RunInput): RunOutput {
     result = gradientNormDescent(objective, theta0, { iterations: a.iterations, lineSearch: a.lineSearch, observe });
   }
   const { trace } = result;
-  const point = (t: number): IndexedPoint => ({ iteration: t, loss: trace.loss[t], gradNormSq: trace.gradNormSq[t], index: indexOf(objective, iterates[t], input.indexThreshold) });
+  const point = (t: number): IndexedPoint => ({ iteration: t, loss: trace.loss[t], gradNormSq: trace.gradNormSq[t], ...indexOf(objective, iterates[t], input.indexThreshold) });
   const last = trace.gradNormSq.length - 1;
   const output: RunOutput = { trace, iterations: result.iterations, stop: result.stop, theta: Array.from(result.theta) };
   if (result.divergence) output.divergence = result.divergence;
