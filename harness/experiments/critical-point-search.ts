@@ -406,7 +406,7 @@ function summarise(
     metrics,
     evidence: {
       description:
-        'Per run: algorithm, final class (critical: final ‖∇L‖² below the success threshold; gradient-flat: above it with final r > flatR, r read as analysis.flatness says; neither), stop reason, the start (trajectory step, whether noise was added, θ₀), final θ, and the per-iteration trace (loss, ‖∇L‖², step size α, r, r_H, MR-QLP’s relres and exit flag, MR-QLP iterations), plus Hessian indices where computed. θ in the flat order of models/mlp.ts (or models/dlae.ts).',
+        'Per run: algorithm, final class (critical: final ‖∇L‖² below the success threshold; gradient-flat: above it with final r > flatR, r read as analysis.flatness says; neither), stop reason, the start (trajectory step, whether noise was added, θ₀), final θ, and the per-iteration trace (loss, ‖∇L‖², step size α, r, r_H, MR-QLP’s relres and exit flag, MR-QLP iterations), plus Hessian indices and the smallest eigenvalue λmin where computed. θ in the flat order of models/mlp.ts (or models/dlae.ts).',
       analytic: analytic ? (analytic as unknown as JsonValue) : null,
       runs: runsEvidence,
     },
