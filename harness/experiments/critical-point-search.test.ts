@@ -37,6 +37,17 @@ describe('critical-point-search', () => {
     for (const f of finals) expect(f.index === 0).toBe(f.lambdaMin >= -small.indexThreshold);
   }, 120_000);
 
+  it('recounts index-0 final points at a second eigenvalue cutoff from λmin', async () => {
+    const params = { ...small, algorithms: [small.algorithms[0]], analysis: { indexAt: { final: true, secondThreshold: 10 } } };
+    const out = await criticalPointSearch.run(params, testContext(5));
+    expect(criticalPointSearch.metrics(params)).toEqual(expect.arrayContaining(['newton-mr.index0FinalCountAtSecondThreshold', 'newton-mr.index0MaxLossAtSecondThreshold']));
+    // With a cutoff of 10 every eigenvalue of this small problem counts as non-negative: every run is index 0.
+    expect(out.metrics['newton-mr.index0FinalCountAtSecondThreshold']).toBe(4);
+    expect(out.metrics['newton-mr.index0FinalCount']).toBeLessThan(4);
+    const finals = (out.evidence as { runs: { final: { loss: number } }[] }).runs.map((r) => r.final.loss);
+    expect(out.metrics['newton-mr.index0MaxLossAtSecondThreshold']).toBe(Math.max(...finals));
+  }, 120_000);
+
   it('picks initial points along the optimiser trajectory, with noise on every other one', () => {
     const { objective } = buildProblem(small.problem, 1);
     const starts = initialPoints(objective, small, 6, createRng(2));

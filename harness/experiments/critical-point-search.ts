@@ -46,8 +46,11 @@ export interface CriticalPointSearchParams {
     cutoffs?: (number | null)[];
     /** A run plateaus when its last `lastFraction` of iterations improve ‖∇L‖² by less than `factor`. */
     plateau?: { lastFraction: number; factor: number };
-    /** Hessian index at each run's final and/or maximally flat iterate. */
-    indexAt?: { final?: boolean; maxR?: boolean };
+    /**
+     * Hessian index at each run's final and/or maximally flat iterate. `secondThreshold` also counts
+     * index-0 final points at another eigenvalue cutoff (from λmin), e.g. the 1e-3 of the thesis' code.
+     */
+    indexAt?: { final?: boolean; maxR?: boolean; secondThreshold?: number };
     /** How gradient-flatness is read from the traces; default the thesis text's r at every step. */
     flatness?: FlatnessSetting;
   };
@@ -122,6 +125,7 @@ function metricNames(params: CriticalPointSearchParams): string[] {
     if (params.analysis.plateau) names.push(`${p}.plateauFraction`);
     if (params.analysis.analytic) names.push(`${p}.matchedFraction`, `${p}.matchedOfSuccessful`);
     if (params.analysis.indexAt?.final) names.push(`${p}.index0FinalCount`, `${p}.index0MinLoss`);
+    if (params.analysis.indexAt?.final && params.analysis.indexAt.secondThreshold !== undefined) names.push(`${p}.index0FinalCountAtSecondThreshold`, `${p}.index0MaxLossAtSecondThreshold`);
   }
   if (params.algorithms.length > 1) names.push('successOrderHolds');
   if (params.analysis.cutoffs) {
@@ -175,7 +179,7 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
             required: ['lastFraction', 'factor'],
             properties: { lastFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, factor: { type: 'number', exclusiveMinimum: 1 } },
           },
-          indexAt: { type: 'object', additionalProperties: false, properties: { final: { type: 'boolean' }, maxR: { type: 'boolean' } } },
+          indexAt: { type: 'object', additionalProperties: false, properties: { final: { type: 'boolean' }, maxR: { type: 'boolean' }, secondThreshold: { type: 'number', exclusiveMinimum: 0 } } },
           flatness: {
             type: 'object',
             additionalProperties: false,
@@ -351,6 +355,12 @@ function summarise(
       const index0 = mine.filter((o) => o.final && o.final.index === 0).map((o) => o.final!.loss);
       metrics[`${p}.index0FinalCount`] = index0.length;
       metrics[`${p}.index0MinLoss`] = index0.length ? Math.min(...index0) : NaN;
+      const second = params.analysis.indexAt.secondThreshold;
+      if (second !== undefined) {
+        const flat = mine.filter((o) => o.final && o.final.lambdaMin >= -second).map((o) => o.final!.loss);
+        metrics[`${p}.index0FinalCountAtSecondThreshold`] = flat.length;
+        metrics[`${p}.index0MaxLossAtSecondThreshold`] = flat.length ? Math.max(...flat) : NaN;
+      }
     }
     mine.forEach((o, i) => {
       const start = starts[i];
