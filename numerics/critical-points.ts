@@ -234,6 +234,7 @@ export interface DampedNewtonOptions {
  */
 export function dampedNewton(objective: Objective, theta0: Float64Array, options: DampedNewtonOptions): FinderResult {
   const trace = emptyTrace();
+  const stepSize = options.stepSize ?? 1;
   let theta: Float64Array = Float64Array.from(theta0);
   for (let t = 0; ; t++) {
     const step = visit(objective, theta, t, trace, options);
@@ -247,7 +248,7 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
       const solve = minresQlp(apply, minus, { ...options.minres, shift: -gamma, maxit: options.minres.maxit ?? objective.dim });
       inner += solve.iterations;
       if (!solve.x.every(Number.isFinite)) continue;
-      const candidate = axpy(theta, options.stepSize ?? 1, solve.x);
+      const candidate = axpy(theta, stepSize, solve.x);
       const value = squaredGradientNorm(objective, candidate);
       if (Number.isFinite(value) && (best === null || value < best.value)) best = { theta: candidate, value, gamma };
     }
@@ -258,7 +259,7 @@ export function dampedNewton(objective: Objective, theta0: Float64Array, options
       trace.alpha.push(0);
       return { theta, trace, iterations: t + 1, stop: 'line search found no step' };
     }
-    trace.alpha.push(options.stepSize ?? 1);
+    trace.alpha.push(stepSize);
     theta = best.theta;
   }
 }
@@ -293,15 +294,13 @@ export function gradientNormDescent(objective: Objective, theta0: Float64Array, 
     const { g, s } = step;
     const direction = objective.hvp(theta, g).map((x) => -2 * x);
     const slope = -dot(direction, direction); // ∇G·d with d = −∇G
-    const curvatureHolds = (next: Float64Array): boolean => {
-      if (o.curvature === undefined) return true;
-      const gNext = objective.lossAndGradient(next).gradient;
-      return 2 * dot(direction, objective.hvp(next, gNext)) >= o.curvature * slope;
-    };
+    // Wolfe curvature: dᵀ∇G(θ + αd) = 2dᵀH(θ + αd)∇L(θ + αd), from the gradient the Armijo test computed.
+    const curvatureHolds = (next: Float64Array, gNext: Float64Array): boolean => o.curvature === undefined || 2 * dot(direction, objective.hvp(next, gNext)) >= o.curvature * slope;
     for (;;) {
       const next = axpy(theta, alpha, direction);
-      const value = squaredGradientNorm(objective, next);
-      if (Number.isFinite(value) && value <= s + o.rho * alpha * slope && curvatureHolds(next)) break;
+      const gNext = objective.lossAndGradient(next).gradient;
+      const value = dot(gNext, gNext);
+      if (Number.isFinite(value) && value <= s + o.rho * alpha * slope && curvatureHolds(next, gNext)) break;
       alpha = backtrack(alpha, o.beta, o.epsilon);
       if (alpha === 0) {
         trace.alpha.push(0);

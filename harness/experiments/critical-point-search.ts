@@ -14,7 +14,7 @@ import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { buildProblem, problemSchema, type ProblemSpec } from './critical-point-problems';
-import { minresSchema, newtonLineSearchSchema } from './schemas';
+import { minresSchema, newtonLineSearchSchema, unitInterval } from './schemas';
 import { ALGORITHM_NAMES, TEXT_FLATNESS, flatnessSeries, maxFlatness, type AlgorithmSpec, type FlatnessSetting, type IndexedPoint, type RunInput, type RunOutput } from './critical-point-task';
 
 export interface InitialPointSpec {
@@ -66,7 +66,6 @@ const hessianNormSchema = {
     { type: 'object', additionalProperties: false, required: ['hutchinsonProbes'], properties: { hutchinsonProbes: { type: 'integer', minimum: 1 } } },
   ],
 };
-const unit = { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 };
 const common = { runs: { type: 'integer', minimum: 1 }, iterations: { type: 'integer', minimum: 1 } };
 
 const algorithmSchema = {
@@ -103,7 +102,7 @@ const algorithmSchema = {
           type: 'object',
           additionalProperties: false,
           required: ['alpha', 'beta', 'rho', 'epsilon'],
-          properties: { alpha: { type: 'number', exclusiveMinimum: 0 }, beta: unit, rho: unit, epsilon: { type: 'number', minimum: 0 }, curvature: unit },
+          properties: { alpha: { type: 'number', exclusiveMinimum: 0 }, beta: unitInterval, rho: unitInterval, epsilon: { type: 'number', minimum: 0 }, curvature: unitInterval },
         },
       },
     },
@@ -231,7 +230,7 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
             ...(ai === 0 && params.analysis.cutoffs ? { cutoffs: params.analysis.cutoffs } : {}),
           },
           indexThreshold: params.indexThreshold,
-          flatness: params.analysis.flatness ?? TEXT_FLATNESS,
+          flatness: flatnessOf(params),
         });
       }
     });
@@ -291,10 +290,15 @@ export function initialPoints(objective: Objective, params: CriticalPointSearchP
 
 type FinalClass = 'critical' | 'gradient-flat' | 'neither';
 
+/** The flatness reading a spec asks for; the thesis text's by default. */
+function flatnessOf(params: CriticalPointSearchParams): FlatnessSetting {
+  return params.analysis.flatness ?? TEXT_FLATNESS;
+}
+
 function classify(out: RunOutput, params: CriticalPointSearchParams): FinalClass {
   const g = out.trace.gradNormSq.at(-1) as number;
   if (g < params.successThreshold) return 'critical';
-  const r = flatnessSeries(out.trace, params.analysis.flatness ?? TEXT_FLATNESS).at(-1);
+  const r = flatnessSeries(out.trace, flatnessOf(params)).at(-1);
   return r !== undefined && r > params.flatR ? 'gradient-flat' : 'neither';
 }
 
@@ -326,7 +330,7 @@ function summarise(
     metrics[`${p}.minGradNormSq`] = Math.min(...mine.map((o) => extent(o.trace.gradNormSq.filter(Number.isFinite)).min));
     metrics[`${p}.medianFinalGradNormSq`] = median(finals.filter(Number.isFinite));
     if (usesNewton(a)) {
-      const maxR = mine.map((o) => maxFlatness(o.trace, params.analysis.flatness ?? TEXT_FLATNESS)?.value ?? 0);
+      const maxR = mine.map((o) => maxFlatness(o.trace, flatnessOf(params))?.value ?? 0);
       for (const level of R_LEVELS) metrics[`${p}.${levelName(level)}`] = fraction(maxR.filter((r) => r > level).length);
       const endFlat = classes.filter((c) => c === 'gradient-flat').length;
       metrics[`${p}.finalFlatFraction`] = fraction(endFlat);
@@ -455,7 +459,7 @@ function algorithmPlots(name: string, a: AlgorithmSpec, runs: RunOutput[], class
     series: traceSeries((o) => o.trace.gradNormSq),
   });
   if (usesNewton(a)) {
-    const flatness = params.analysis.flatness ?? TEXT_FLATNESS;
+    const flatness = flatnessOf(params);
     const measured =
       flatness.measure === 'r'
         ? 'r = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖) (eq. 3.36)'

@@ -35,7 +35,8 @@ export const minresSchema = {
   },
 };
 
-const unitInterval = { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 };
+/** A number in the open interval (0, 1). */
+export const unitInterval = { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 };
 
 /** Newton-MR's back-tracking line search (Alg. 12); ε = 0 is the thesis' rule "until βα = α". */
 export const newtonLineSearchSchema = {

@@ -245,6 +245,8 @@ export function renderPlot(plot: PlotSpec): string {
 
   // Clean the data and collect ranges and legend entries.
   const entries = new Map<string, LegendEntry>();
+  // Palette slots taken so far: context entries are grey and take none.
+  let coloured = 0;
   const cleaned: Cleaned[] = [];
   let skippedLog = 0;
   let skippedNonFinite = 0;
@@ -255,8 +257,8 @@ export function renderPlot(plot: PlotSpec): string {
     const key = typeof series.group === 'string' && series.group !== '' ? series.group : name;
     let entry = entries.get(key);
     if (!entry) {
-      const i = [...entries.values()].filter((e) => !e.context).length;
       const context = series.context === true;
+      const i = context ? 0 : coloured++;
       entry = {
         key,
         context,
