@@ -1,25 +1,9 @@
-import { createRng, type Rng } from '../harness/rng';
+import { createRng } from '../harness/rng';
 import { exactDensity, l1Distance, linearGrid, slqDensity } from './density';
-import { eigh, eighTridiagonal } from './eigh';
+import { eighTridiagonal } from './eigh';
 import { lanczos } from './lanczos';
+import { randomWithSpectrum } from './testing';
 import { denseOperator } from './vector';
-
-/** Q · diag(spectrum) · Qᵀ as a matvec, with Q the eigenvectors of a random symmetric matrix. */
-function operatorWithSpectrum(spectrum: number[], rng: Rng): (v: Float64Array) => Float64Array {
-  const n = spectrum.length;
-  const g = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) g[i * n + j] = g[j * n + i] = rng.normal();
-  const q = eigh(g, n).vectors!;
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += q[i * n + k] * spectrum[k] * q[j * n + k];
-      a[i * n + j] = a[j * n + i] = s;
-    }
-  }
-  return denseOperator(a, n);
-}
 
 function trapezoid(grid: Float64Array, f: Float64Array): number {
   let total = 0;
@@ -33,7 +17,7 @@ describe('slqDensity on a 300×300 matrix with a known spectrum', () => {
   const outliers = [2, 2.5, 3, 3.5, 4];
   const spectrum = [...Array.from({ length: 295 }, () => rng.uniformIn(-1, 1)), ...outliers];
   const n = spectrum.length;
-  const apply = operatorWithSpectrum(spectrum, rng);
+  const apply = denseOperator(randomWithSpectrum(spectrum, rng).a, spectrum.length);
   const [lowest, highest] = [Math.min(...spectrum), Math.max(...spectrum)];
   const sigma = 0.15;
   const grid = linearGrid(-2, 5, 1401);
@@ -116,7 +100,7 @@ describe('slqDensity edge cases', () => {
   it('stops each draw at Lanczos breakdown when there are only 3 distinct eigenvalues', () => {
     const spectrum = [...Array(10).fill(-1), ...Array(10).fill(2), ...Array(10).fill(5)];
     const grid = linearGrid(-3, 7, 501);
-    const result = slqDensity(operatorWithSpectrum(spectrum, createRng(50)), 30, { draws: 4, steps: 20, sigma: 0.3, grid, rng: createRng(51) });
+    const result = slqDensity(denseOperator(randomWithSpectrum(spectrum, createRng(50)).a, spectrum.length), 30, { draws: 4, steps: 20, sigma: 0.3, grid, rng: createRng(51) });
     result.nodes.forEach((nodes, d) => {
       expect(nodes).toHaveLength(3);
       [-1, 2, 5].forEach((x, i) => expect(nodes[i]).toBeCloseTo(x, 12));

@@ -1,11 +1,6 @@
 import { createRng, type Rng } from '../harness/rng';
 import { eigh, eighTridiagonal, hessianIndex } from './eigh';
-
-function randomSymmetric(n: number, rng: Rng): Float64Array {
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rng.normal();
-  return a;
-}
+import { randomSymmetric, withSpectrum } from './testing';
 
 /** Q from Gram–Schmidt (applied twice) on Gaussian columns; returned row-major. */
 function randomOrthogonal(n: number, rng: Rng): Float64Array {
@@ -24,22 +19,6 @@ function randomOrthogonal(n: number, rng: Rng): Float64Array {
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = columns[j][i];
   return m;
-}
-
-/** Q · diag(spectrum) · Qᵀ. */
-function withSpectrum(spectrum: number[], q: Float64Array): Float64Array {
-  const n = spectrum.length;
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += q[i * n + k] * spectrum[k] * q[j * n + k];
-      a[i * n + j] = s;
-    }
-  }
-  // Exact symmetry, so the tests do not depend on the tolerance of the symmetry check.
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[j * n + i] = a[i * n + j];
-  return a;
 }
 
 function maxAbs(a: ArrayLike<number>): number {

@@ -1,28 +1,8 @@
 import { createRng, type Rng } from '../harness/rng';
 import { eigh } from './eigh';
 import { lanczos, powerIteration, topEigenpairs, topEigenspaceEnergy } from './lanczos';
+import { randomSymmetric, randomWithSpectrum } from './testing';
 import { denseOperator } from './vector';
-
-function randomSymmetric(n: number, rng: Rng): Float64Array {
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rng.normal() / Math.sqrt(n);
-  return a;
-}
-
-/** Q · diag(spectrum) · Qᵀ with Q = eigenvectors of a random symmetric matrix (orthogonal by construction). */
-function withSpectrum(spectrum: number[], rng: Rng): { a: Float64Array; q: Float64Array } {
-  const n = spectrum.length;
-  const q = eigh(randomSymmetric(n, rng), n).vectors!;
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += q[i * n + k] * spectrum[k] * q[j * n + k];
-      a[i * n + j] = a[j * n + i] = s;
-    }
-  }
-  return { a, q };
-}
 
 function column(m: Float64Array, n: number, j: number): Float64Array {
   return Float64Array.from({ length: n }, (_, k) => m[k * n + j]);
@@ -38,7 +18,7 @@ function gaussian(n: number, rng: Rng): Float64Array {
 
 describe('lanczos', () => {
   const n = 80;
-  const a = randomSymmetric(n, createRng(1));
+  const a = randomSymmetric(n, createRng(1), Math.sqrt(n));
   const apply = denseOperator(a, n);
 
   it('builds an orthonormal basis with T = QᵀAQ', () => {
@@ -65,7 +45,7 @@ describe('lanczos', () => {
 
   it('stops at breakdown when A has only 3 distinct eigenvalues, with those as Ritz values', () => {
     const spectrum = [...Array(9).fill(-1), ...Array(12).fill(2), ...Array(9).fill(5)];
-    const { a: threeValued } = withSpectrum(spectrum, createRng(4));
+    const { a: threeValued } = randomWithSpectrum(spectrum, createRng(4));
     const { alpha, beta, basis } = lanczos(denseOperator(threeValued, 30), 30, 20, gaussian(30, createRng(5)));
     expect(alpha).toHaveLength(3);
     expect(beta).toHaveLength(2);
@@ -75,7 +55,7 @@ describe('lanczos', () => {
   });
 
   it('stops at breakdown when the start vector lies in a two-dimensional eigenspace sum', () => {
-    const { a: b, q } = withSpectrum([1, 2, 3, 4, 5, 6], createRng(6));
+    const { a: b, q } = randomWithSpectrum([1, 2, 3, 4, 5, 6], createRng(6));
     const start = column(q, 6, 1).map((x, k) => x + 0.5 * q[k * 6 + 4]);
     const { alpha } = lanczos(denseOperator(b, 6), 6, 6, start);
     expect(alpha).toHaveLength(2);
@@ -92,7 +72,7 @@ describe('lanczos', () => {
 
 describe('topEigenpairs', () => {
   const n = 200;
-  const a = randomSymmetric(n, createRng(10));
+  const a = randomSymmetric(n, createRng(10), Math.sqrt(n));
   const apply = denseOperator(a, n);
   const exact = eigh(a, n);
 
@@ -118,7 +98,7 @@ describe('topEigenpairs', () => {
     const rng = createRng(30);
     const outliers = [10, 8, 6, 5, 4];
     const spectrum = [...outliers, ...Array.from({ length: 295 }, () => rng.uniformIn(-1, 1))];
-    const { a: spiked } = withSpectrum(spectrum, rng);
+    const { a: spiked } = randomWithSpectrum(spectrum, rng);
     const { values, residualNorms } = topEigenpairs(denseOperator(spiked, 300), 300, 5, { steps: 20, rng: createRng(31) });
     values.forEach((x, i) => expect(Math.abs(x - outliers[i])).toBeLessThan(1e-8));
     residualNorms.forEach((r) => expect(r).toBeLessThan(1e-6));
@@ -134,7 +114,7 @@ describe('topEigenpairs', () => {
 
   it('finds a repeated top eigenvalue with its multiplicity by restarting after breakdown', () => {
     const spectrum = [...Array(16).fill(-1), ...Array(10).fill(2), ...Array(4).fill(5)];
-    const { a: threeValued, q } = withSpectrum(spectrum, createRng(12));
+    const { a: threeValued, q } = randomWithSpectrum(spectrum, createRng(12));
     const apply3 = denseOperator(threeValued, 30);
     const { values, vectors, residualNorms } = topEigenpairs(apply3, 30, 5, { steps: 12, which: 'algebraic', rng: createRng(13) });
     values.slice(0, 4).forEach((x) => expect(x).toBeCloseTo(5, 12));
@@ -157,7 +137,7 @@ describe('powerIteration', () => {
   it('finds a dominant negative eigenvalue and its vector', () => {
     const spectrum = Array.from({ length: 40 }, (_, i) => -3 + (6 * i) / 39);
     spectrum[7] = -8;
-    const { a, q } = withSpectrum(spectrum, createRng(20));
+    const { a, q } = randomWithSpectrum(spectrum, createRng(20));
     const result = powerIteration(denseOperator(a, 40), 40, { rng: createRng(21) });
     expect(result.converged).toBe(true);
     expect(result.value).toBeCloseTo(-8, 12);
@@ -168,7 +148,7 @@ describe('powerIteration', () => {
 
   it('reports non-convergence when +λ and −λ are both dominant', () => {
     const spectrum = [5, -5, 1, 2, -1, 0.5];
-    const { a } = withSpectrum(spectrum, createRng(22));
+    const { a } = randomWithSpectrum(spectrum, createRng(22));
     const result = powerIteration(denseOperator(a, 6), 6, { maxIterations: 200, rng: createRng(23) });
     expect(result.converged).toBe(false);
     expect(result.iterations).toBe(200);
