@@ -2,6 +2,7 @@
  * Small data sets described in claim specs: generated from the claim's seeded generator, or printed in a
  * paper. Each description is plain JSON so a spec can state it and a result can record it.
  */
+import { createHash } from 'node:crypto';
 import type { Dataset64 } from '../models';
 import type { Rng } from '../harness/rng';
 import { APPENDIX_B_X, APPENDIX_B_Y } from './l0l1-appendix-b';
@@ -75,9 +76,25 @@ export function makeDataset(spec: DataSpec, inputDim: number, outputDim: number,
   }
 }
 
-/** The data set as plain JSON, for evidence files. */
-export function datasetToJson(data: Dataset64): { n: number; x: number[][]; y: number[][] } {
+/**
+ * The data set as plain JSON, for evidence files: the arrays row by row, their sha256 (over the
+ * little-endian float64 bytes of x followed by those of y) and the recipe that rebuilt them.
+ */
+export function datasetToJson(
+  data: Dataset64,
+  recipe: DataSpec,
+): { n: number; x: number[][]; y: number[][]; sha256: string; recipe: DataSpec } {
   const rows = (flat: Float64Array, width: number): number[][] =>
     Array.from({ length: data.n }, (_, i) => Array.from(flat.subarray(i * width, (i + 1) * width)));
-  return { n: data.n, x: rows(data.x, data.inputDim), y: rows(data.y, data.outputDim) };
+  return { n: data.n, x: rows(data.x, data.inputDim), y: rows(data.y, data.outputDim), sha256: datasetSha256(data), recipe };
+}
+
+/** sha256 of the little-endian float64 bytes of x followed by those of y. */
+export function datasetSha256(data: Dataset64): string {
+  const bytes = (a: Float64Array): Buffer => {
+    const b = Buffer.alloc(a.length * 8);
+    a.forEach((v, i) => b.writeDoubleLE(v, i * 8));
+    return b;
+  };
+  return createHash('sha256').update(bytes(data.x)).update(bytes(data.y)).digest('hex');
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mlpObjective, parameterLayout } from '../../models';
 import { testContext } from '../testing/context';
 import { lineScan, pointOnLine, type LineScanParams } from './line-scan';
@@ -45,21 +46,74 @@ describe('line-scan', () => {
     expect(ev.t[20]).toBe(700);
   });
 
-  it('finds a linear relation (slope 1) when M does not sum to zero, as the catalogue predicts', () => {
-    const params = { ...base, line: { hiddenBias: 1, lastLayerDirection: [[1, 1, 1, 1, 1, 1, 1]] } };
+  it('finds a linear relation (slope 1, no g² share, flat ratio) when M does not sum to zero', () => {
+    const params = { ...base, line: { hiddenBias: 1, lastLayerDirection: [[1, -1, 1, -1, 1, -1, 1]] } };
     const out = lineScan.run(params, ctx(1)) as Awaited<ReturnType<typeof lineScan.run>>;
     expect(out.metrics.loglogSlope).toBeGreaterThan(0.9);
     expect(out.metrics.loglogSlope).toBeLessThan(1.1);
+    expect(Math.abs(out.metrics.quadraticShare)).toBeLessThan(0.05);
     expect(out.metrics.ratioGrowth).toBeLessThan(1.5);
+    // The degree-2 fit still explains the scatter: R² cannot tell a line from a parabola.
+    expect(out.metrics.quadraticR2).toBeGreaterThan(0.98);
   });
 
-  it('recomputes from its evidence: each stored θ gives the stored norms', () => {
+  it('recomputes every metric from its evidence alone', () => {
     const out = lineScan.run(base, ctx(2)) as Awaited<ReturnType<typeof lineScan.run>>;
-    const ev = out.evidence as { theta: number[][]; gradientNorm: number[]; data: { x: number[][]; y: number[][]; n: number } };
+    const ev = JSON.parse(JSON.stringify(out.evidence)) as {
+      theta: number[][];
+      gradientNorm: number[];
+      hessianFrobeniusNorm: number[];
+      data: { x: number[][]; y: number[][]; n: number; sha256: string };
+    };
+    const g = ev.gradientNorm;
+    const h = ev.hessianFrobeniusNorm;
+    // Least squares by normal equations on x scaled to [0, 1] (independent of harness/fit.ts).
+    const lsq = (x: number[], y: number[], degree: number): { c: number[]; r2: number } => {
+      const s = Math.max(...x.map(Math.abs));
+      const m = degree + 1;
+      const a = Array.from({ length: m }, () => new Array<number>(m + 1).fill(0));
+      x.forEach((xi, i) => {
+        const pow = Array.from({ length: m }, (_, j) => (xi / s) ** j);
+        for (let r = 0; r < m; r++) {
+          for (let c = 0; c < m; c++) a[r][c] += pow[r] * pow[c];
+          a[r][m] += pow[r] * y[i];
+        }
+      });
+      for (let k = 0; k < m; k++) {
+        for (let r = k + 1; r < m; r++) {
+          const f = a[r][k] / a[k][k];
+          for (let c = k; c <= m; c++) a[r][c] -= f * a[k][c];
+        }
+      }
+      const u = new Array<number>(m).fill(0);
+      for (let k = m - 1; k >= 0; k--) u[k] = (a[k][m] - a[k].slice(k + 1, m).reduce((t, v, j) => t + v * u[k + 1 + j], 0)) / a[k][k];
+      const c = u.map((v, j) => v / s ** j);
+      const fitted = x.map((xi) => c.reduce((t, cj, j) => t + cj * xi ** j, 0));
+      const ybar = y.reduce((t, v) => t + v, 0) / y.length;
+      const rss = y.reduce((t, v, i) => t + (v - fitted[i]) ** 2, 0);
+      const tss = y.reduce((t, v) => t + (v - ybar) ** 2, 0);
+      return { c, r2: 1 - rss / tss };
+    };
+    const loglog = lsq(g.map(Math.log), h.map(Math.log), 1);
+    const quadratic = lsq(g, h, 2);
+    const gMax = Math.max(...g);
+    const share = (quadratic.c[2] * gMax ** 2) / (quadratic.c[0] + quadratic.c[1] * gMax + quadratic.c[2] * gMax ** 2);
+    const last = g.length - 1;
+    expect(loglog.c[1]).toBeCloseTo(out.metrics.loglogSlope, 8);
+    expect(loglog.r2).toBeCloseTo(out.metrics.loglogR2, 8);
+    expect(share).toBeCloseTo(out.metrics.quadraticShare, 6);
+    expect(quadratic.r2).toBeCloseTo(out.metrics.quadraticR2, 6);
+    expect(lsq(g, h, 1).r2).toBeCloseTo(out.metrics.linearR2, 6);
+    expect(h[last] / g[last] / (h[0] / g[0])).toBeCloseTo(out.metrics.ratioGrowth, 10);
+    expect(g.length).toBe(out.metrics.points);
+
+    // The stored data are what their hash says, and each stored θ gives its stored norms.
+    const bytes = Buffer.from(Float64Array.from([...ev.data.x.flat(), ...ev.data.y.flat()]).buffer);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(ev.data.sha256);
     const data = { n: ev.data.n, inputDim: 1, outputDim: 1, x: Float64Array.from(ev.data.x.flat()), y: Float64Array.from(ev.data.y.flat()) };
     const objective = mlpObjective(base.network, base.loss, data);
-    const g = objective.lossAndGradient(Float64Array.from(ev.theta[5])).gradient;
-    expect(Math.hypot(...g)).toBeCloseTo(ev.gradientNorm[5], 9);
+    const grad = objective.lossAndGradient(Float64Array.from(ev.theta[5])).gradient;
+    expect(Math.hypot(...grad)).toBeCloseTo(ev.gradientNorm[5], 9);
   });
 
   it('is deterministic for a seed', () => {

@@ -3,10 +3,22 @@
  * ‖∇²L‖_F at each (the (L0,L1) paper's §3.1 and App. B). The line R sets every hidden layer's weights to 0
  * and biases to c, the last layer's weights to t·M and its bias to 0. Each coordinate of θ(t) gets
  * independent uniform noise on [−ε/2, ε/2] with ε(t) = noise.scale / t^noise.power.
+ *
+ * Recomputing the metrics from `evidence.json` alone (pairs (g_i, h_i) = (gradientNorm[i],
+ * hessianFrobeniusNorm[i]), one per sampled point, in t order):
+ * - `loglogSlope`, `loglogR2`: least-squares line of ln h on ln g.
+ * - `quadraticShare`: fit h ≈ c0 + c1·g + c2·g² by least squares; at g* = max g it is
+ *   c2·g*² / (c0 + c1·g* + c2·g*²), the part of the fitted ‖H‖ carried by the g² term (≈ 1 for quadratic
+ *   growth, ≈ 0 for a linear relation). `quadraticR2`, `quadraticCoefficient` (= c2) and `linearR2` come
+ *   from the same fits (degree 2 and 1).
+ * - `ratioGrowth`: (h/g at the last t) / (h/g at the first t).
+ * - `points`: the number of pairs.
+ * The norms themselves are recomputable from `theta[i]` (flat order of models/mlp.ts) and `data` (whose
+ * `sha256` is over the float64 bytes of x then y); `data.recipe` says how the data were drawn.
  */
 import { frobeniusNorm, l2Norm, parameterCount, parameterLayout, type LossSpec, type MlpSpec } from '../../models';
 import { dataSpecSchema, datasetToJson, type DataSpec } from '../../datasets/synthetic';
-import { growthRatio, loglogFit, polyfit, polyval } from '../fit';
+import { extent, growthRatio, loglogFit, polyfit, polyval } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, PlotSpec } from '../types';
 import { lossSchema, matrixSchema, mlpProblem, networkSchema } from './schemas';
@@ -20,7 +32,7 @@ export interface LineScanParams {
   noise: { scale: number; power: number };
 }
 
-const METRICS = ['loglogSlope', 'loglogR2', 'quadraticR2', 'quadraticCoefficient', 'linearR2', 'ratioGrowth', 'points'];
+const METRICS = ['loglogSlope', 'loglogR2', 'quadraticShare', 'quadraticR2', 'quadraticCoefficient', 'linearR2', 'ratioGrowth', 'points'];
 
 /** θ(t) on the line R, in the engine's flat parameter order. */
 export function pointOnLine(net: MlpSpec, line: LineScanParams['line'], t: number): Float64Array {
@@ -115,10 +127,12 @@ export const lineScan: ExperimentKind<LineScanParams> = {
     const quadratic = polyfit(gradNorms, hessNorms, 2);
     const linear = polyfit(gradNorms, hessNorms, 1);
     const ratios = hessNorms.map((h, i) => h / gradNorms[i]);
+    const largest = extent(gradNorms).max;
     return {
       metrics: {
         loglogSlope: loglog.slope,
         loglogR2: loglog.r2,
+        quadraticShare: (quadratic.coefficients[2] * largest ** 2) / polyval(quadratic.coefficients, largest),
         quadraticR2: quadratic.r2,
         quadraticCoefficient: quadratic.coefficients[2],
         linearR2: linear.r2,
@@ -128,7 +142,7 @@ export const lineScan: ExperimentKind<LineScanParams> = {
       evidence: {
         description: 'Per sampled point: t, noise width ε(t), the full parameter vector θ (flat order of models/mlp.ts), L(θ), ‖∇L(θ)‖₂ and ‖∇²L(θ)‖_F.',
         parameterCount: objective.dim,
-        data: datasetToJson(data),
+        data: datasetToJson(data, params.data),
         t: ts,
         noiseWidth: widthsOfNoise,
         theta: thetas,

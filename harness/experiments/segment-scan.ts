@@ -172,7 +172,7 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
       observations,
       evidence: {
         description: `Per segment: endpoints (flat order of models/mlp.ts), and at ${params.points} equidistributed points θ = (1−s)·start + s·end (s = k/${params.points - 1}): L, ‖∇L‖₂, ‖∇²L‖_F; then the shape statistics.`,
-        data: datasetToJson(data),
+        data: datasetToJson(data, params.data),
         segments: perSegment as never,
       },
       plots: segmentPlots(perSegment as unknown as (SegmentShape & { group: string; name: string; gradientNorm: number[]; hessianFrobeniusNorm: number[] })[]),
