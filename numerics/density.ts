@@ -22,7 +22,7 @@
  */
 import type { Rng } from '../harness/rng';
 import { eighTridiagonal } from './eigh';
-import { lanczos, type SymmetricOperator } from './lanczos';
+import { type OperatorProgram, type SymmetricOperator, lanczosProgram, runProgram } from './lanczos';
 
 export interface SpectralDensity {
   grid: Float64Array;
@@ -49,15 +49,24 @@ export interface SlqOptions {
 
 /** SLQ estimate of the smoothed spectral density φ_σ of `apply` on the grid (module comment). */
 export function slqDensity(apply: SymmetricOperator, n: number, options: SlqOptions): SpectralDensity {
+  return runProgram(slqDensityProgram(n, options), apply);
+}
+
+/** `slqDensity` as an operator program (lanczos.ts); its arguments are checked when it is created. */
+export function slqDensityProgram(n: number, options: SlqOptions): OperatorProgram<SpectralDensity> {
+  if (!Number.isInteger(options.draws) || options.draws < 1) throw new RangeError(`draws must be a positive integer, got ${options.draws}`);
+  checkSigma(options.sigma);
+  return { n, steps: slqSteps(n, options) };
+}
+
+function* slqSteps(n: number, options: SlqOptions): Generator<Float64Array, SpectralDensity, Float64Array> {
   const { draws, steps, sigma, grid, rng } = options;
-  if (!Number.isInteger(draws) || draws < 1) throw new RangeError(`draws must be a positive integer, got ${draws}`);
-  checkSigma(sigma);
   const entry = options.probe === 'gaussian' ? () => rng.normal() : () => (rng.uniform() < 0.5 ? -1 : 1);
   const density = new Float64Array(grid.length);
   const nodes: number[][] = [];
   const weights: number[][] = [];
   for (let draw = 0; draw < draws; draw++) {
-    const { alpha, beta } = lanczos(apply, n, steps, Float64Array.from({ length: n }, entry));
+    const { alpha, beta } = yield* lanczosProgram(n, steps, Float64Array.from({ length: n }, entry)).steps;
     const m = alpha.length;
     const { values, vectors } = eighTridiagonal(alpha, beta);
     // Eigenvector i of T is column i; its first component is entry (0, i).

@@ -1,6 +1,7 @@
 import { createRng, type Rng } from '../harness/rng';
 import { eigh } from './eigh';
-import { lanczos, powerIteration, topEigenpairs, topEigenspaceEnergy } from './lanczos';
+import { linearGrid, slqDensityProgram } from './density';
+import { lanczos, powerIteration, powerIterationProgram, runProgram, runProgramAsync, topEigenpairs, topEigenpairsProgram, topEigenspaceEnergy } from './lanczos';
 import { randomSymmetric, randomWithSpectrum } from './testing';
 import { denseOperator } from './vector';
 
@@ -186,3 +187,29 @@ function tridiagonalDense(alpha: Float64Array, beta: Float64Array): Float64Array
   for (let i = 0; i + 1 < m; i++) t[i * m + i + 1] = t[(i + 1) * m + i] = beta[i];
   return t;
 }
+
+describe('operator programs', () => {
+  const n = 12;
+  const a = randomSymmetric(n, createRng(4_242));
+  const apply = denseOperator(a, n);
+  const later = (v: Float64Array): Promise<Float64Array> => new Promise((resolve) => setImmediate(() => resolve(apply(v))));
+
+  it('give identical results with a synchronous and an asynchronous operator', async () => {
+    const options = () => ({ steps: 8, rng: createRng(5) });
+    expect(await runProgramAsync(topEigenpairsProgram(n, 3, options()), later)).toEqual(topEigenpairs(apply, n, 3, options()));
+    expect(await runProgramAsync(powerIterationProgram(n, { rng: createRng(6), maxIterations: 20 }), later)).toEqual(powerIteration(apply, n, { rng: createRng(6), maxIterations: 20 }));
+    const slq = () => ({ draws: 2, steps: 6, sigma: 0.1, grid: linearGrid(-3, 3, 31), rng: createRng(7) });
+    expect(await runProgramAsync(slqDensityProgram(n, slq()), later)).toEqual(runProgram(slqDensityProgram(n, slq()), apply));
+  });
+
+  it('check the image length in either driver', async () => {
+    const short = (): Float64Array => new Float64Array(n - 1);
+    expect(() => runProgram(topEigenpairsProgram(n, 2), short)).toThrow(/length 11, expected 12/);
+    await expect(runProgramAsync(topEigenpairsProgram(n, 2), async () => short())).rejects.toThrow(/length 11, expected 12/);
+  });
+
+  it('check their arguments when created, before any operator call', () => {
+    expect(() => topEigenpairsProgram(n, n + 1)).toThrow(RangeError);
+    expect(() => powerIterationProgram(n, { maxIterations: 0 })).toThrow(RangeError);
+  });
+});

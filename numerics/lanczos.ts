@@ -2,12 +2,44 @@
  * Krylov methods for the extreme eigenpairs of a symmetric operator known only through its action
  * v ↦ A v (a Hessian-vector product, typically): Lanczos with full reorthogonalisation, Ritz pairs
  * with their residuals, and power iteration. Everything is float64; the operator is called once per step.
+ *
+ * Each method is written once, as an operator program: a generator that yields every vector it needs A
+ * applied to and receives A v back. `runProgram` drives it with a synchronous operator (the float64
+ * engine), `runProgramAsync` with one that returns a promise (tfjs on WebGPU, whose results can only be
+ * read back asynchronously). The exported functions are the synchronous drivers of these programs.
  */
 import { createRng, type Rng } from '../harness/rng';
 import { eighTridiagonal } from './eigh';
 
 /** A symmetric linear operator on ℝⁿ. It may return a buffer it reuses: callers copy before keeping it. */
 export type SymmetricOperator = (v: Float64Array) => Float64Array;
+
+/** The same operator where A v is only available asynchronously. */
+export type AsyncSymmetricOperator = (v: Float64Array) => Promise<Float64Array>;
+
+/**
+ * A computation on an operator of dimension `n`: it yields each vector v it needs the image of, receives
+ * A v (checked to have length n by the driver; possibly a reused buffer, so the program copies it), and
+ * returns its result.
+ */
+export interface OperatorProgram<T> {
+  n: number;
+  steps: Generator<Float64Array, T, Float64Array>;
+}
+
+/** Runs a program with a synchronous operator. */
+export function runProgram<T>(program: OperatorProgram<T>, apply: SymmetricOperator): T {
+  let request = program.steps.next();
+  while (!request.done) request = program.steps.next(checkedImage(apply(request.value), program.n));
+  return request.value;
+}
+
+/** Runs a program with an asynchronous operator, one operator call at a time. */
+export async function runProgramAsync<T>(program: OperatorProgram<T>, apply: AsyncSymmetricOperator): Promise<T> {
+  let request = program.steps.next();
+  while (!request.done) request = program.steps.next(checkedImage(await apply(request.value), program.n));
+  return request.value;
+}
 
 export interface LanczosResult {
   /** Diagonal of the tridiagonal T = Qᵀ A Q (length m, the number of steps taken). */
@@ -38,7 +70,12 @@ const DEFAULT_SEED = 0x1a2c205;
  * quadrature (density.ts) the j-node rule is already exact. Callers detect it as alpha.length < min(steps, n).
  */
 export function lanczos(apply: SymmetricOperator, n: number, steps: number, start: Float64Array): LanczosResult {
-  return lanczosRun(apply, n, steps, start, null);
+  return runProgram(lanczosProgram(n, steps, start), apply);
+}
+
+/** `lanczos` as an operator program. */
+export function lanczosProgram(n: number, steps: number, start: Float64Array): OperatorProgram<LanczosResult> {
+  return { n, steps: lanczosRun(n, steps, start, null) };
 }
 
 export interface TopEigenpairsOptions {
@@ -66,12 +103,21 @@ export interface Eigenpairs {
  * only one vector per eigenspace, and the restart is what lets repeated eigenvalues appear repeated.
  */
 export function topEigenpairs(apply: SymmetricOperator, n: number, k: number, options: TopEigenpairsOptions = {}): Eigenpairs {
+  return runProgram(topEigenpairsProgram(n, k, options), apply);
+}
+
+/** `topEigenpairs` as an operator program; its arguments are checked when it is created. */
+export function topEigenpairsProgram(n: number, k: number, options: TopEigenpairsOptions = {}): OperatorProgram<Eigenpairs> {
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`k must be an integer in [1, ${n}], got ${k}`);
   const steps = options.steps ?? Math.min(n, Math.max(3 * k, 2 * k + 30));
   if (!Number.isInteger(steps) || steps < k) throw new RangeError(`steps must be an integer ≥ k = ${k}, got ${steps}`);
+  return { n, steps: topEigenpairsSteps(n, k, steps, options) };
+}
+
+function* topEigenpairsSteps(n: number, k: number, steps: number, options: TopEigenpairsOptions): Generator<Float64Array, Eigenpairs, Float64Array> {
   const rng = options.rng ?? createRng(DEFAULT_SEED);
   const gaussian = (): Float64Array => Float64Array.from({ length: n }, () => rng.normal());
-  const { alpha, beta, basis } = lanczosRun(apply, n, steps, gaussian(), gaussian);
+  const { alpha, beta, basis } = yield* lanczosRun(n, steps, gaussian(), gaussian);
   const m = alpha.length;
   const ritz = eighTridiagonal(alpha, beta);
   const s = ritz.vectors!;
@@ -88,7 +134,7 @@ export function topEigenpairs(apply: SymmetricOperator, n: number, k: number, op
     const y = new Float64Array(n);
     for (let j = 0; j < m; j++) axpy(s[j * m + i], basis[j], y);
     scale(1 / norm(y), y);
-    const residual = checkedApply(apply, y, n).slice();
+    const residual = (yield y).slice();
     axpy(-theta, y, residual);
     values.push(theta);
     vectors.push(y);
@@ -125,15 +171,23 @@ export interface PowerIterationResult {
  * (|λ₂|/|λ₁|)^iterations (the value twice as fast), so this is practical only with a clear gap.
  */
 export function powerIteration(apply: SymmetricOperator, n: number, options: PowerIterationOptions = {}): PowerIterationResult {
+  return runProgram(powerIterationProgram(n, options), apply);
+}
+
+/** `powerIteration` as an operator program; its arguments are checked when it is created. */
+export function powerIterationProgram(n: number, options: PowerIterationOptions = {}): OperatorProgram<PowerIterationResult> {
   const maxIterations = options.maxIterations ?? 1000;
-  const tolerance = options.tolerance ?? 1e-8;
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new RangeError(`maxIterations must be a positive integer, got ${maxIterations}`);
-  const rng = options.rng ?? createRng(DEFAULT_SEED);
+  return { n, steps: powerIterationSteps(n, maxIterations, options.tolerance ?? 1e-8, options.rng) };
+}
+
+function* powerIterationSteps(n: number, maxIterations: number, tolerance: number, seeded: Rng | undefined): Generator<Float64Array, PowerIterationResult, Float64Array> {
+  const rng = seeded ?? createRng(DEFAULT_SEED);
   let v: Float64Array = Float64Array.from({ length: n }, () => rng.normal());
   scale(1 / norm(v), v);
   const residual = new Float64Array(n);
   for (let iterations = 1; ; iterations++) {
-    const w = checkedApply(apply, v, n).slice();
+    const w = (yield v).slice();
     const value = dot(v, w);
     residual.set(w);
     axpy(-value, v, residual);
@@ -165,11 +219,15 @@ export function topEigenspaceEnergy(vectors: Float64Array[], g: Float64Array): n
  * The Lanczos recurrence with full reorthogonalisation. On breakdown it stops, or, given `restart`,
  * continues from a new vector orthogonalised against the basis, recording β = 0.
  */
-function lanczosRun(apply: SymmetricOperator, n: number, steps: number, start: Float64Array, restart: (() => Float64Array) | null): LanczosResult {
+function lanczosRun(n: number, steps: number, start: Float64Array, restart: (() => Float64Array) | null): Generator<Float64Array, LanczosResult, Float64Array> {
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
   if (start.length !== n) throw new RangeError(`start has length ${start.length}, expected ${n}`);
   const startNorm = norm(start);
   if (!(startNorm > 0 && startNorm < Infinity)) throw new RangeError('start vector must be non-zero and finite');
+  return lanczosRecurrence(steps, n, start, startNorm, restart);
+}
+
+function* lanczosRecurrence(steps: number, n: number, start: Float64Array, startNorm: number, restart: (() => Float64Array) | null): Generator<Float64Array, LanczosResult, Float64Array> {
   const m = Math.min(steps, n);
   const alpha: number[] = [];
   const beta: number[] = [];
@@ -177,7 +235,7 @@ function lanczosRun(apply: SymmetricOperator, n: number, steps: number, start: F
   let largestImage = 0;
   for (let j = 0; ; j++) {
     const q = basis[j];
-    const w = checkedApply(apply, q, n).slice();
+    const w = (yield q).slice();
     largestImage = Math.max(largestImage, norm(w));
     const a = dot(q, w);
     alpha.push(a);
@@ -234,8 +292,7 @@ function orthogonalise(w: Float64Array, basis: Float64Array[]): void {
   }
 }
 
-function checkedApply(apply: SymmetricOperator, v: Float64Array, n: number): Float64Array {
-  const w = apply(v);
+function checkedImage(w: Float64Array, n: number): Float64Array {
   if (w.length !== n) throw new RangeError(`operator returned length ${w.length}, expected ${n}`);
   return w;
 }
