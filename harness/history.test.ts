@@ -52,7 +52,8 @@ function manifest(id: string, over: Partial<RunManifest> = {}): RunManifest {
 
 function result(claimId: string, runId: string, verdict: Verdict, measured: number | null, tier: Tier = 'quick', over: Partial<ClaimResult> = {}): ClaimResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
+    controls: [],
     claimId,
     title: `Claim ${claimId}`,
     paperKey: 'p',

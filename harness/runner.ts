@@ -17,7 +17,7 @@ import { createRng, hashString, mixSeed } from './rng';
 import { validateResult } from './schema';
 import { scoreClaim } from './scoring';
 import { claimDir, readManifest, runDir } from './store';
-import type { ClaimResult, LoadedClaim, RunManifest, Tier } from './types';
+import { RESULT_SCHEMA_VERSION, type ClaimResult, type LoadedClaim, type RunManifest, type Tier } from './types';
 import './experiments';
 
 export type RunEvent =
@@ -188,7 +188,7 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
   const t0 = performance.now();
   const merged = tierParams(spec, run.tier);
   const base = {
-    schemaVersion: 1 as const,
+    schemaVersion: RESULT_SCHEMA_VERSION,
     claimId: spec.id,
     title: spec.title,
     paperKey: spec.paper.key,
@@ -205,7 +205,7 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
   writeJsonAtomic(path.join(folder, 'spec.json'), spec);
   let result: ClaimResult;
   if ('unavailable' in merged) {
-    result = { ...base, verdict: 'not run at this tier', reason: merged.unavailable, metrics: {}, expectations: [], observations: [], durationMs: 0 };
+    result = { ...base, verdict: 'not run at this tier', reason: merged.unavailable, metrics: {}, expectations: [], observations: [], controls: [], durationMs: 0 };
   } else {
     try {
       const kind = experimentKinds.get(spec.experiment.kind);
@@ -228,6 +228,7 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
         metrics: finiteOnly(output.metrics),
         expectations: score.expectations,
         observations: score.observations,
+        controls: [],
         durationMs,
       };
     } catch (err) {
@@ -238,6 +239,7 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
         metrics: {},
         expectations: [],
         observations: [],
+        controls: [],
         durationMs: performance.now() - t0,
       };
     }

@@ -107,7 +107,7 @@ export function jsonSummary(id: string, dir: string, results: ClaimResult[]) {
   };
 }
 
-export const MARK: Record<ClaimResult['verdict'], string> = { reproduced: '✓', 'not reproduced': '✗', error: '!', 'not run at this tier': '–' };
+export const MARK: Record<ClaimResult['verdict'], string> = { reproduced: '✓', 'not reproduced': '✗', inconclusive: '?', error: '!', 'not run at this tier': '–' };
 
 export function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): string {
   const rows = results.map((r) => {

@@ -199,6 +199,7 @@ describe('filters', () => {
       'index-tier-full.html',
       'index-tier-quick.html',
       'index-verdict-error.html',
+      'index-verdict-inconclusive.html',
       'index-verdict-not-reproduced.html',
       'index-verdict-not-run.html',
       'index-verdict-reproduced.html',
