@@ -178,6 +178,16 @@ describe('buildHistories', () => {
     expect(stabilityText(h!)).toBe(`reproduced in the last run; ${h!.changePoints[1]!.text}`);
   });
 
+  it('treats inconclusive as a verdict of its own in change points and stability', () => {
+    const ids = ['2025-01-01-1', '2025-01-02-2', '2025-01-03-3'];
+    const verdicts: Verdict[] = ['reproduced', 'inconclusive', 'inconclusive'];
+    const [h] = buildHistories(ids.map((id, i) => run(id, [result('p.a', id, verdicts[i]!, 2)])), pure);
+    expect(h!.current.verdict).toBe('inconclusive');
+    expect(h!.changePoints.map((c) => c.index)).toEqual([1]);
+    expect(h!.changePoints[0]!.text).toBe('reproduced until run 2025-01-01-1 at commit 111111111111, inconclusive since run 2025-01-02-2 (commit 222222222222)');
+    expect(stabilityText(h!)).toBe(`inconclusive in the last 2 runs; ${h!.changePoints[0]!.text}`);
+  });
+
   it('counts finished claims of incomplete and killed runs, flagged, and of live runs as in progress', () => {
     const runs = [
       run('2025-01-01-a', [result('p.a', '2025-01-01-a', 'reproduced', 2)]),
