@@ -140,7 +140,8 @@ function gaussianAutoencoderData(spec: GaussianDataSpec, rng: ReturnType<typeof 
   return { n, inputDim: d, outputDim: d, x, y: x };
 }
 
-function mnistData(spec: MnistDataSpec, rng: ReturnType<typeof createRng>): Dataset64 {
+/** The data set of an MNIST problem, exactly as `buildProblem(spec, seed)` builds it when given `createRng(seed)`. */
+export function mnistData(spec: MnistDataSpec, rng: ReturnType<typeof createRng>): Dataset64 {
   const subset = loadMnist({ split: 'train', count: spec.images, classes: spec.classes });
   const n = subset.n;
   const { x, dim: d } = mnistFeatures(spec.features, subset);
