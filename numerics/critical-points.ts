@@ -7,6 +7,9 @@
  * Gradient-flatness of a Newton step p (Hp ≈ −g), eq. 3.36–3.37:
  *   r   = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖)      near 1: g is (almost) in ker H
  *   r_H = ‖H(Hp + g)‖ / (‖H‖_F‖Hp + g‖)    near 0: the residual lies in ker H
+ * and MR-QLP's own relres = ‖Hp + g‖ / (Â‖p‖ + ‖g‖), Â its estimate of ‖H‖₂. The trace keeps the parts
+ * of each (`residualNorm`, `normalResidualNorm`, `stepNorm`, `hessianNorm`, `anorm`, and ‖g‖ from
+ * `gradNormSq`), so all three can be recomputed from it.
  */
 import type { Objective } from '../models';
 import type { Rng } from '../harness/rng';
@@ -60,6 +63,16 @@ export interface Trace {
   relres: number[];
   /** minresqlp.m's exit flag of each Newton step; 2 marks a least-squares (incompatible) solution. */
   minresFlag: number[];
+  /** ‖Hp + g‖ of each Newton step, computed from the returned p. */
+  residualNorm: number[];
+  /** ‖H(Hp + g)‖ of each Newton step. */
+  normalResidualNorm: number[];
+  /** ‖p‖ of each Newton step. */
+  stepNorm: number[];
+  /** ‖H‖_F at each Newton step's iterate, exact or Hutchinson's estimate, as r and r_H use it. */
+  hessianNorm: number[];
+  /** MR-QLP's estimate Â of ‖H‖₂ at each Newton step, as relres uses it. */
+  anorm: number[];
   /** MINRES-QLP iterations per Newton step. */
   innerIterations: number[];
 }
@@ -76,7 +89,7 @@ export interface FinderResult {
 }
 
 function emptyTrace(): Trace {
-  return { loss: [], gradNormSq: [], alpha: [], r: [], rH: [], relres: [], minresFlag: [], innerIterations: [] };
+  return { loss: [], gradNormSq: [], alpha: [], r: [], rH: [], relres: [], minresFlag: [], residualNorm: [], normalResidualNorm: [], stepNorm: [], hessianNorm: [], anorm: [], innerIterations: [] };
 }
 
 /** ‖H‖_F of the objective's Hessian at θ. */
@@ -175,12 +188,19 @@ function newtonStep(
   trace.rH.push(rH);
   trace.relres.push(solve.residualNorm / (solve.anorm * solve.xnorm + gradNorm));
   trace.minresFlag.push(solve.flag);
+  trace.residualNorm.push(solve.residualNorm);
+  trace.normalResidualNorm.push(solve.normalResidualNorm);
+  trace.stepNorm.push(solve.xnorm);
+  trace.hessianNorm.push(hNorm);
+  trace.anorm.push(solve.anorm);
   return solve;
 }
 
 export interface NewtonMrOptions {
   iterations: number;
   observe?: IterateObserver;
+  /** Called with every iteration's Newton step p (MR-QLP's solution at θ_t, before the line search scales it). */
+  observeStep?: (t: number, p: Float64Array) => void;
   minres: MinresQlpOptions;
   lineSearch: LineSearchOptions;
   hessianNorm: HessianNormMethod;
@@ -202,6 +222,7 @@ export function newtonMr(objective: Objective, theta0: Float64Array, options: Ne
     const apply = (v: Float64Array): Float64Array => objective.hvp(theta, v);
     const solve = newtonStep(objective, theta, g, s, trace, options);
     const p = solve.x;
+    options.observeStep?.(t, p);
     trace.innerIterations.push(solve.iterations);
     if (!(solve.xnorm <= maxxnorm) || !p.every(Number.isFinite)) {
       return { theta, trace, iterations: t, stop: 'diverged', divergence: `step norm ${solve.xnorm} beyond maxxnorm ${maxxnorm} at iteration ${t}` };

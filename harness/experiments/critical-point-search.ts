@@ -4,6 +4,28 @@
  * (§3.2.3.2); then each critical-point finder runs from them on worker threads. Metrics: success
  * fractions, gradient-flatness (r, eq. 3.36) statistics, plateaus, and for the deep linear autoencoder
  * the match with its analytic critical points and the effect of cutoffs (§3.2.3.4).
+ *
+ * Evidence and the metrics it recomputes. Per run (`runs[]`): `algorithm`, `start` (θ₀ and where on
+ * the trajectory it came from), `finalTheta`, and `trace`, one entry per iterate t of `loss`,
+ * `gradNormSq` and, per Newton step, `minresFlag`, `residualNorm` ‖Hp + g‖, `normalResidualNorm`
+ * ‖H(Hp + g)‖, `stepNorm` ‖p‖, `hessianNorm` (‖H‖_F, exact or Hutchinson) and `anorm` (MR-QLP's Â):
+ * - r = residualNorm/(hessianNorm·stepNorm + √gradNormSq), r_H = normalResidualNorm/(hessianNorm·
+ *   residualNorm), relres = residualNorm/(anorm·stepNorm + √gradNormSq), at the step's iterate t;
+ * - `successFraction` / `finalCriticalFraction`: last gradNormSq < successThreshold;
+ *   `minGradNormSq`, `medianFinalGradNormSq`: gradNormSq; `divergedFraction`: `stop`;
+ * - `maxRAbove<k>`: the largest flatness (r or relres as `analysis.flatness` says, over every step or
+ *   only flag-2 steps) above k/100; `finalFlatFraction`/`Count`: not critical and the last step's
+ *   flatness > flatR; `encounterMinusEndFlat` the difference;
+ * - `plateauFraction`: gradNormSq at ⌊(T)(1 − lastFraction)⌋ over the last one below `factor`, the last
+ *   one not below successThreshold;
+ * - `matchedFraction`/`matchedOfSuccessful`: `final` (loss, index at the last iterate) against `analytic`;
+ *   `index0FinalCount`, `index0MinLoss`, `…AtSecondThreshold`: `final.index`, `final.lambdaMin`;
+ * - `cutoff.<ε>.*`: `cutoffs[c]` (the first iterate with gradNormSq < ε: its θ, loss, index) against the
+ *   analytic point nearest in loss; `errorGrowsAsCutoffLoosens`: their means, cutoff by cutoff;
+ *   `quadraticT`: least squares of loss on 1, index, index² over `cutoffs[c]` at ε = `analysis.fitAt`;
+ * - `successOrderHolds`: the success fractions in the order of `params.algorithms`.
+ * `data` holds the problem's data: the DLAE's XXᵀ, or an MLP data set's sha256 and recipe; indices are
+ * recomputable from θ with it (eigenvalues of the Hessian below −indexThreshold).
  */
 import * as path from 'node:path';
 import { kaimingNormal, type Objective } from '../../models';
@@ -44,6 +66,8 @@ export interface CriticalPointSearchParams {
     analytic?: { lossTolerance: number };
     /** DLAE only: truncate the first algorithm's runs at the first iterate with ‖∇L‖² < ε (null = ∞: the start). */
     cutoffs?: (number | null)[];
+    /** The cutoff whose points the quadratic fit of loss on index uses (`cutoff.quadratic*`); default null (ε = ∞). */
+    fitAt?: number | null;
     /** A run plateaus when its last `lastFraction` of iterations improve ‖∇L‖² by less than `factor`. */
     plateau?: { lastFraction: number; factor: number };
     /**
@@ -129,7 +153,7 @@ function metricNames(params: CriticalPointSearchParams): string[] {
   if (params.algorithms.length > 1) names.push('successOrderHolds');
   if (params.analysis.cutoffs) {
     for (const eps of params.analysis.cutoffs) names.push(`cutoff.${cutoffLabel(eps)}.lossError`, `cutoff.${cutoffLabel(eps)}.indexError`, `cutoff.${cutoffLabel(eps)}.reached`);
-    names.push('cutoff.errorGrowsAsCutoffLoosens', 'cutoff.inf.quadraticCoefficient', 'cutoff.inf.quadraticT');
+    names.push('cutoff.errorGrowsAsCutoffLoosens', 'cutoff.quadraticCoefficient', 'cutoff.quadraticT');
   }
   return names;
 }
@@ -172,6 +196,7 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
         properties: {
           analytic: { type: 'object', additionalProperties: false, required: ['lossTolerance'], properties: { lossTolerance: { type: 'number', exclusiveMinimum: 0 } } },
           cutoffs: { type: 'array', minItems: 2, items: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'null' }] } },
+          fitAt: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'null' }] },
           plateau: {
             type: 'object',
             additionalProperties: false,
@@ -197,17 +222,21 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
     const dlae = params.problem.model === 'dlae';
     if (params.analysis.analytic && !dlae) problems.push({ path: '/analysis/analytic', message: 'analytic critical points are known only for the deep linear autoencoder (problem.model "dlae")' });
     if (params.analysis.cutoffs && !dlae) problems.push({ path: '/analysis/cutoffs', message: 'the cutoff analysis compares with analytic critical points: it needs problem.model "dlae"' });
+    const fitAt = params.analysis.fitAt ?? null;
+    if (params.analysis.fitAt !== undefined && !(params.analysis.cutoffs ?? []).includes(fitAt)) problems.push({ path: '/analysis/fitAt', message: `fitAt ${fitAt} is not one of analysis.cutoffs` });
     params.algorithms.forEach((a, i) => {
       if (a.name === 'btls-gnm' && a.lineSearch.curvature !== undefined && !(a.lineSearch.rho < a.lineSearch.curvature)) {
         problems.push({ path: `/algorithms/${i}/lineSearch/curvature`, message: `the Wolfe conditions need ρ < γ (here ρ = ${a.lineSearch.rho}, γ = ${a.lineSearch.curvature}); the thesis' code uses γ = 0.9` });
       }
     });
     if (params.initialPoints.init.kind === 'kaiming' && params.problem.model !== 'mlp') problems.push({ path: '/initialPoints/init', message: 'Kaiming initialisation needs an MLP problem' });
+    const maxRuns = Math.max(...params.algorithms.map((a) => a.runs));
+    if (maxRuns > params.initialPoints.steps + 1) problems.push({ path: '/initialPoints/steps', message: `${maxRuns} runs need as many distinct trajectory iterates, but ${params.initialPoints.steps} steps give ${params.initialPoints.steps + 1}` });
     return problems;
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const problemSeed = ctx.rng.fork('problem').int(2 ** 32);
-    const { objective, dlae } = buildProblem(params.problem, problemSeed);
+    const { objective, dlae, data } = buildProblem(params.problem, problemSeed);
     const maxRuns = Math.max(...params.algorithms.map((a) => a.runs));
     const starts = initialPoints(objective, params, maxRuns, ctx.rng.fork('initial points'));
     const analytic = dlae && (params.analysis.analytic || params.analysis.cutoffs)
@@ -246,7 +275,7 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
       throw new Error(`${failed.length} of ${inputs.length} runs failed; first: ${input.algorithm.name} run #${first.i} — ${(first.o as { error: string }).error}`);
     }
     const outputs = outcomes.map((o) => (o as { value: RunOutput }).value);
-    return summarise(params, inputs, outputs, starts, analytic);
+    return summarise(params, inputs, outputs, starts, analytic, data);
   },
 };
 
@@ -259,6 +288,8 @@ interface Start {
 /**
  * §3.2.3.2: gradient descent from a random initialisation; points of its trajectory picked uniformly
  * by loss value (a point per uniform draw of a target loss, nearest loss wins); noise on every other.
+ * Each iterate is picked at most once (the nearest not yet taken wins), so that every run starts from
+ * its own point: two runs from one iterate without noise would repeat each other and count twice.
  */
 export function initialPoints(objective: Objective, params: CriticalPointSearchParams, count: number, rng: Rng): Start[] {
   const ip = params.initialPoints;
@@ -276,12 +307,15 @@ export function initialPoints(objective: Objective, params: CriticalPointSearchP
     theta = theta.map((v, j) => v - ip.learningRate * gradient[j]);
     trajectory.push(theta);
   }
+  if (count > losses.length) throw new RangeError(`${count} runs need ${count} distinct initial points, but the trajectory has only ${losses.length} iterates (raise initialPoints.steps)`);
   const { min: lo, max: hi } = extent(losses);
   const noiseSd = Math.sqrt(ip.noiseVariance);
+  const taken = new Uint8Array(losses.length);
   return Array.from({ length: count }, (_, i) => {
     const target = lo + (hi - lo) * rng.uniform();
-    let best = 0;
-    for (let k = 1; k < losses.length; k++) if (Math.abs(losses[k] - target) < Math.abs(losses[best] - target)) best = k;
+    let best = -1;
+    for (let k = 0; k < losses.length; k++) if (!taken[k] && (best < 0 || Math.abs(losses[k] - target) < Math.abs(losses[best] - target))) best = k;
+    taken[best] = 1;
     const noisy = i % 2 === 1;
     const point = noisy ? trajectory[best].map((v) => v + noiseSd * rng.normal()) : Float64Array.from(trajectory[best]);
     return { theta: point, trajectoryStep: best, noisy };
@@ -314,6 +348,7 @@ function summarise(
   outputs: RunOutput[],
   starts: Start[],
   analytic: { loss: number; index: number }[] | null,
+  data: JsonValue,
 ): ExperimentOutput {
   const metrics: Record<string, number> = {};
   const runsEvidence: JsonValue[] = [];
@@ -340,10 +375,12 @@ function summarise(
     }
     if (params.analysis.plateau) {
       const { lastFraction, factor } = params.analysis.plateau;
-      const plateaued = mine.filter((o) => {
+      // A plateau stalls above the success threshold; a run that converged and then sits at the
+      // rounding floor is no plateau (thesis §3.3: "unlike the successful runs in Figure 3.2A").
+      const plateaued = mine.filter((o, i) => {
         const g = o.trace.gradNormSq;
         const from = g[Math.floor((g.length - 1) * (1 - lastFraction))];
-        return g.length > 2 && from / (g.at(-1) as number) < factor;
+        return g.length > 2 && classes[i] !== 'critical' && from / (g.at(-1) as number) < factor;
       });
       metrics[`${p}.plateauFraction`] = fraction(plateaued.length);
     }
@@ -353,7 +390,8 @@ function summarise(
       const matched = mine.filter((o, i) => classes[i] === 'critical' && o.final && analytic.some((q) => Math.abs(q.loss - o.final!.loss) <= tol * Math.abs(q.loss) && Math.abs(q.index - o.final!.index) < 0.5 / dim));
       const successes = classes.filter((c) => c === 'critical').length;
       metrics[`${p}.matchedFraction`] = fraction(matched.length);
-      metrics[`${p}.matchedOfSuccessful`] = successes === 0 ? NaN : matched.length / successes;
+      // With no successful run, none recovered an analytic point: 0, not an undefined ratio.
+      metrics[`${p}.matchedOfSuccessful`] = successes === 0 ? 0 : matched.length / successes;
     }
     if (params.analysis.indexAt?.final) {
       const index0 = mine.filter((o) => o.final && o.final.index === 0).map((o) => o.final!.loss);
@@ -402,17 +440,22 @@ function summarise(
       metrics[`cutoff.${label}.indexError`] = points.length ? mean(indexErrors) : NaN;
       return { eps, points, loss: metrics[`cutoff.${label}.lossError`], index: metrics[`cutoff.${label}.indexError`] };
     });
-    // Cutoffs are listed from strict to loose; each error must not shrink as the cutoff loosens.
-    const grows = errors.every((e, i) => i === 0 || (e.loss >= errors[i - 1].loss && e.index >= errors[i - 1].index));
+    // Cutoffs are listed from strict to loose; recovery must get worse at each looser one: neither error
+    // shrinks and at least one grows.
+    const grows = errors.every((e, i) => {
+      if (i === 0) return true;
+      const before = errors[i - 1];
+      return e.loss >= before.loss && e.index >= before.index && (e.loss > before.loss || e.index > before.index);
+    });
     metrics['cutoff.errorGrowsAsCutoffLoosens'] = grows ? 1 : 0;
-    const loose = errors.find((e) => e.eps === null);
-    if (loose && loose.points.length >= 4) {
-      const fit = polyfit(loose.points.map((q) => q.index), loose.points.map((q) => q.loss), 2);
-      metrics['cutoff.inf.quadraticCoefficient'] = fit.coefficients[2];
-      metrics['cutoff.inf.quadraticT'] = fit.coefficients[2] / fit.standardErrors[2];
+    const fitted = errors.find((e) => e.eps === (params.analysis.fitAt ?? null));
+    if (fitted && fitted.points.length >= 4) {
+      const fit = polyfit(fitted.points.map((q) => q.index), fitted.points.map((q) => q.loss), 2);
+      metrics['cutoff.quadraticCoefficient'] = fit.coefficients[2];
+      metrics['cutoff.quadraticT'] = fit.coefficients[2] / fit.standardErrors[2];
     } else {
-      metrics['cutoff.inf.quadraticCoefficient'] = NaN;
-      metrics['cutoff.inf.quadraticT'] = NaN;
+      metrics['cutoff.quadraticCoefficient'] = NaN;
+      metrics['cutoff.quadraticT'] = NaN;
     }
     plots.push(cutoffPlot(errors, analytic));
   }
@@ -420,7 +463,8 @@ function summarise(
     metrics,
     evidence: {
       description:
-        'Per run: algorithm, final class (critical: final ‖∇L‖² below the success threshold; gradient-flat: above it with final r > flatR, r read as analysis.flatness says; neither), stop reason, the start (trajectory step, whether noise was added, θ₀), final θ, and the per-iteration trace (loss, ‖∇L‖², step size α, r, r_H, MR-QLP’s relres and exit flag, MR-QLP iterations), plus Hessian indices and the smallest eigenvalue λmin where computed. θ in the flat order of models/mlp.ts (or models/dlae.ts).',
+        'Per run: algorithm, final class (critical: final ‖∇L‖² below the success threshold; gradient-flat: above it with final r > flatR, r read as analysis.flatness says; neither), stop reason, the start (trajectory step, whether noise was added, θ₀), final θ, and the per-iteration trace (loss, ‖∇L‖², step size α, r, r_H, MR-QLP’s relres and exit flag, MR-QLP iterations, and the parts r, r_H and relres are computed from: ‖Hp + g‖, ‖H(Hp + g)‖, ‖p‖, ‖H‖_F as used, MR-QLP’s Â), plus θ, Hessian indices and the smallest eigenvalue λmin at the indexed iterates (final, maximally flat, first below each cutoff). θ in the flat order of models/mlp.ts (or models/dlae.ts). `data`: the DLAE’s XXᵀ, or the sha256 and recipe of an MLP’s data set.',
+      data,
       analytic: analytic ? (analytic as unknown as JsonValue) : null,
       runs: runsEvidence,
     },

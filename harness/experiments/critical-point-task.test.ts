@@ -1,7 +1,7 @@
 import type { Trace } from '../../numerics/critical-points';
 import { TEXT_FLATNESS, flatnessSeries, maxFlatness } from './critical-point-task';
 
-const trace = (r: number[], relres: number[], minresFlag: number[]): Trace => ({ loss: [], gradNormSq: [], alpha: [], rH: [], innerIterations: [], r, relres, minresFlag });
+const trace = (r: number[], relres: number[], minresFlag: number[]): Trace => ({ loss: [], gradNormSq: [], alpha: [], rH: [], innerIterations: [], residualNorm: [], normalResidualNorm: [], stepNorm: [], hessianNorm: [], anorm: [], r, relres, minresFlag });
 
 describe('flatness readings', () => {
   const t = trace([0.2, 0.95, 0.5], [0.3, 0.97, 0.92], [1, 1, 2]);

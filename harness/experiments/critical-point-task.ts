@@ -86,6 +86,8 @@ export interface IndexedPoint {
   index: number;
   /** The smallest Hessian eigenvalue, so that the index can be recounted at another threshold. */
   lambdaMin: number;
+  /** The iterate itself, so that loss, gradient and index can be recomputed from it. */
+  theta: number[];
 }
 
 export interface RunOutput {
@@ -128,7 +130,7 @@ export function runCriticalPointSearch(input: RunInput): RunOutput {
     result = gradientNormDescent(objective, theta0, { iterations: a.iterations, lineSearch: a.lineSearch, observe });
   }
   const { trace } = result;
-  const point = (t: number): IndexedPoint => ({ iteration: t, loss: trace.loss[t], gradNormSq: trace.gradNormSq[t], ...indexOf(objective, iterates[t], input.indexThreshold) });
+  const point = (t: number): IndexedPoint => ({ iteration: t, loss: trace.loss[t], gradNormSq: trace.gradNormSq[t], ...indexOf(objective, iterates[t], input.indexThreshold), theta: Array.from(iterates[t]) });
   const last = trace.gradNormSq.length - 1;
   const output: RunOutput = { trace, iterations: result.iterations, stop: result.stop, theta: Array.from(result.theta) };
   if (result.divergence) output.divergence = result.divergence;

@@ -21,7 +21,6 @@ import type { TfjsDataset } from './data';
 import { tfjsParameterLayout } from './layout';
 import { batchStatistics } from './mlp';
 import type { TfjsMlpObjective } from './objective';
-import { readFloat32, readScalar } from './read';
 
 export type OptimizerSpec =
   | { kind: 'sgd'; learningRate: number; momentum?: number }
@@ -62,7 +61,7 @@ interface Optimizer {
   dispose(): void;
 }
 
-export async function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, theta0: Float32Array, options: TrainOptions): Promise<TrainResult> {
+export function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, theta0: Float32Array, options: TrainOptions): TrainResult {
   const { epochs, batchSize, rng, swa, onEpoch } = options;
   const n = data.x.shape[0];
   const normalized = tfjsParameterLayout(objective.spec).filter((layer) => layer.gammaOffset !== null).map((layer) => layer.outDim);
@@ -90,7 +89,7 @@ export async function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, t
           return { x: tf.gather(data.x, rows), y: tf.gather(data.y, rows) };
         });
         const { loss, gradient } = objective.lossAndGradient(theta, batch);
-        const value = await readScalar(loss);
+        const value = loss.dataSync()[0];
         loss.dispose();
         if (!Number.isFinite(value)) {
           tf.dispose([batch, gradient]);
@@ -112,14 +111,14 @@ export async function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, t
       const epochLoss = lossSum / stepsPerEpoch;
       trace.push({ epoch, loss: epochLoss });
       if (swa !== undefined && epoch >= swa.startEpoch) {
-        const current = await readFloat32(theta);
+        const current = theta.dataSync();
         for (let k = 0; k < swaSum.length; k++) swaSum[k] += current[k];
         swaCount++;
       }
       onEpoch?.(epoch, epochLoss);
     }
 
-    const result: TrainResult = { theta: await readFloat32(theta), trace };
+    const result: TrainResult = { theta: theta.dataSync() as Float32Array, trace };
     if (diverged !== undefined) result.diverged = diverged;
     if (running.length > 0) result.runningStatistics = running;
     if (swaCount > 0) {
