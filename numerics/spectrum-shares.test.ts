@@ -1,6 +1,6 @@
 import { createRng } from '../harness/rng';
 import { linearGrid, slqDensity } from './density';
-import { flatFraction, medianMagnitude, nearZeroL1Share, negativeL1Share, slqNearZeroL1Share, slqNegativeL1Share } from './spectrum-shares';
+import { flatFraction, medianMagnitude, nearZeroL1Share, negativeL1Share, slqFlatFraction, slqMedianMagnitude, slqNearZeroL1Share, slqNegativeL1Share } from './spectrum-shares';
 import { randomWithSpectrum } from './testing';
 import { denseOperator } from './vector';
 
@@ -47,5 +47,18 @@ describe('SLQ spectral shares', () => {
   it('has no standard error from a single probe', () => {
     const slq = run(1, 9);
     expect(slqNearZeroL1Share([{ nodes: slq.nodes[0], weights: slq.weights[0] }], 1).standardError).toBeNaN();
+  });
+});
+
+describe('SLQ median and flat fraction', () => {
+  it('treat the draws as one point set weighted by τ / draws', () => {
+    const draws = [
+      { nodes: [-1, 0.001, 10], weights: [0.2, 0.5, 0.3] },
+      { nodes: [0.002, 5], weights: [0.6, 0.4] },
+    ];
+    // Pooled weights: −1: 0.1, 0.001: 0.25, 10: 0.15, 0.002: 0.3, 5: 0.2; by |θ|: 0.001 (0.25), 0.002 (0.55) → median 0.002.
+    expect(slqMedianMagnitude(draws)).toBe(0.002);
+    // |θ| ≤ 1e-3 · 10 = 0.01: 0.001 and 0.002 → 0.55.
+    expect(slqFlatFraction(draws, 1e-3)).toBeCloseTo(0.55, 14);
   });
 });

@@ -61,6 +61,30 @@ export function flatFraction(values: ArrayLike<number>, tolerance: number): numb
 }
 
 /** Σ part(λ) / Σ |λ|. */
+/** The SLQ draws as one weighted point set: every node with weight τ / draws (total weight 1). */
+function pooled(draws: Quadrature[]): { value: number; weight: number }[] {
+  if (draws.length === 0) throw new RangeError('no SLQ draws');
+  return draws.flatMap(({ nodes, weights }) => nodes.map((value, i) => ({ value, weight: weights[i] / draws.length })));
+}
+
+/** The weighted median of |θ| over the pooled SLQ nodes: the smallest |θ| with at least half the weight at or below it. */
+export function slqMedianMagnitude(draws: Quadrature[]): number {
+  const points = pooled(draws).map((p) => ({ magnitude: Math.abs(p.value), weight: p.weight })).sort((a, b) => a.magnitude - b.magnitude);
+  let cumulative = 0;
+  for (const p of points) {
+    cumulative += p.weight;
+    if (cumulative >= 0.5) return p.magnitude;
+  }
+  return points[points.length - 1].magnitude;
+}
+
+/** The pooled SLQ weight of nodes with |θ| ≤ tolerance · max|θ|: the flat fraction as a quadrature estimate. */
+export function slqFlatFraction(draws: Quadrature[], tolerance: number): number {
+  const points = pooled(draws);
+  const largest = Math.max(...points.map((p) => Math.abs(p.value)));
+  return points.reduce((s, p) => s + (Math.abs(p.value) <= tolerance * largest ? p.weight : 0), 0);
+}
+
 function ratioOfSums(values: ArrayLike<number>, part: (v: number) => number): number {
   let top = 0;
   let bottom = 0;
