@@ -22,9 +22,10 @@
  *  - `trainLoss.c` is the loss on the Hessian's images at θ_c;
  *  - `earlyLambdaMaxRatio` = lambdaMax.early / lambdaMax.initial; `dropLambdaMaxRatio` = lambdaMax.beforeDrop
  *    / lambdaMax.afterDrop; `dropWidthRatio` = (λmax − λmin) before / after the drop;
- *  - `trajectory` (every checkpoint, named or not, in step order) → `minConditionRatio`, `minFlatFraction`;
+ *  - `trajectory` (every checkpoint, named or not, in step order) → `medianConditionRatio`,
+ *    `minConditionRatio`, `medianFlatFraction` (median / minimum over the checkpoints);
  *  - `finalSlq` (nodes, weights) → `slqNearZeroL1Share` (ratio of probe means) and its jackknife
- *    `slqNearZeroL1ShareError`; with an exact spectrum, `slqNearZeroL1ShareBias` = SLQ − exact.
+ *    `slqNearZeroL1ShareError`; with an exact spectrum only, `slqNearZeroL1ShareBias` = SLQ − exact.
  */
 import { type MnistClassificationSpec, MNIST_CLASSES, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
 import { type Activation, type MlpSpec, kaimingNormal, mlpObjective } from '../../models';
@@ -42,6 +43,7 @@ import {
   slqNearZeroL1Share,
   slqNegativeL1Share,
 } from '../../numerics/spectrum-shares';
+import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 
@@ -123,8 +125,9 @@ export const hessianSpectraTraining: ExperimentKind<HessianSpectraTrainingParams
     'earlyLambdaMaxRatio',
     'dropLambdaMaxRatio',
     'dropWidthRatio',
+    'medianConditionRatio',
     'minConditionRatio',
-    'minFlatFraction',
+    'medianFlatFraction',
     'slqNearZeroL1Share',
     'slqNearZeroL1ShareError',
     'slqNearZeroL1ShareBias',
@@ -219,12 +222,13 @@ function report(params: HessianSpectraTrainingParams, dim: number, analysed: Ana
   metrics.earlyLambdaMaxRatio = metrics['lambdaMax.early'] / metrics['lambdaMax.initial'];
   metrics.dropLambdaMaxRatio = metrics['lambdaMax.beforeDrop'] / metrics['lambdaMax.afterDrop'];
   metrics.dropWidthRatio = width('beforeDrop') / width('afterDrop');
+  metrics.medianConditionRatio = median(analysed.map((a) => a.summary.conditionRatio));
   metrics.minConditionRatio = Math.min(...analysed.map((a) => a.summary.conditionRatio));
-  metrics.minFlatFraction = Math.min(...analysed.map((a) => a.summary.flatFraction));
+  metrics.medianFlatFraction = median(analysed.map((a) => a.summary.flatFraction));
   const slq = slqNearZeroL1Share(finalSlq, params.nearZeroRadius * Math.max(...finalSlq.flatMap((d) => d.nodes)));
   metrics.slqNearZeroL1Share = slq.value;
   metrics.slqNearZeroL1ShareError = slq.standardError;
-  metrics.slqNearZeroL1ShareBias = metrics.spectrumExact === 1 ? slq.value - metrics['nearZeroL1Share.final'] : Number.NaN;
+  if (metrics.spectrumExact === 1) metrics.slqNearZeroL1ShareBias = slq.value - metrics['nearZeroL1Share.final'];
 
   const spectrumEvidence = (s: Spectrum): JsonValue =>
     s.kind === 'exact' ? { eigenvalues: Array.from(s.eigenvalues) } : { slq: { nodes: s.draws.map((d) => d.nodes), weights: s.draws.map((d) => d.weights) } };
