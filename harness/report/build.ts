@@ -19,7 +19,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
-import MarkdownIt from 'markdown-it';
 import { writeFileAtomic } from '../atomic';
 import { benchHistory, readBenchRuns, type BenchSeries } from '../bench-history';
 import { formatDuration, formatNumber } from '../format';
@@ -28,6 +27,7 @@ import { packageRoot } from '../paths';
 import { readPlots, readRuns, readSpec, type StoredRun, type StoreProblem } from '../store';
 import { TIERS, type ClaimSpec, type PaperValue, type PlotSpec, type Provenance, type RunManifest, type ScoredExpectation, type Verdict } from '../types';
 import { sparkline, trendChart, verdictGlyph, verdictStrip, type StripCell } from './spark';
+import { renderMarkdown } from './markdown';
 import { renderPlot } from './svg';
 
 export interface BuildReportOptions {
@@ -339,12 +339,6 @@ function loadTemplates(): Templates {
   };
 }
 
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
-
-/** Markdown to HTML; raw HTML in the source is escaped, never passed through. */
-export function renderMarkdown(source: string): string {
-  return markdown.render(source);
-}
 
 // ---------------------------------------------------------------------------------------------------
 // View models (everything the templates show, already formatted; templates only escape and lay out)
