@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildReport } from './build';
-import { renderMarkdown } from './markdown';
 import { formatDuration, formatNumber } from '../format';
 import { packageRoot } from '../paths';
 import { FIXTURE_RUN_ID, fixtureClaims, writeFixtureRun } from './fixture';
