@@ -1,0 +1,71 @@
+import { createRng } from '../harness/rng';
+import { normalisedActivation } from './normalised-activations';
+import { kaimingWeights, scaledInputs } from './wide-net';
+import { type TrainingSpec, lossAndGradient, trainWideNet } from './wide-net-training';
+
+const n = 5;
+const d = 6;
+const rng = createRng(21);
+const x = scaledInputs(Float64Array.from({ length: n * d }, () => rng.normal()), n, d);
+const labels = Uint8Array.from([0, 1, 2, 1, 0]);
+const base: TrainingSpec = {
+  inputDim: d,
+  hidden: [12, 9],
+  classes: 3,
+  activation: normalisedActivation('tanh'),
+  renormalise: false,
+  loss: 'mse',
+  learningRate: 0.05,
+  epochs: 6,
+  lossRange: 1,
+  delta: 0.05,
+};
+
+describe('wide-net training', () => {
+  it.each([
+    ['mse', false],
+    ['mse', true],
+    ['cross-entropy', false],
+    ['cross-entropy', true],
+  ] as const)('%s (renormalise %s): back-propagated gradients match central differences', (loss, renormalise) => {
+    const spec = { ...base, loss, renormalise };
+    const weights = kaimingWeights(d, [...spec.hidden, spec.classes], createRng(3));
+    const { gradients } = lossAndGradient(spec, weights, x, labels, n);
+    const eps = 1e-6;
+    for (let l = 0; l < weights.length; l++) {
+      for (const i of [0, 7, weights[l].length - 1]) {
+        const saved = weights[l][i];
+        weights[l][i] = saved + eps;
+        const up = lossAndGradient(spec, weights, x, labels, n).loss;
+        weights[l][i] = saved - eps;
+        const down = lossAndGradient(spec, weights, x, labels, n).loss;
+        weights[l][i] = saved;
+        expect(gradients[l][i]).toBeCloseTo((up - down) / (2 * eps), 7);
+      }
+    }
+  });
+
+  it('records the last layer spectrum, Lemma 1 ratios and the Lemma 3+4 bound consistently', () => {
+    const trace = trainWideNet(base, x, labels, n, createRng(5));
+    expect(trace.epochs).toHaveLength(base.epochs + 1);
+    expect(trace.epochs[1].loss).toBeLessThan(trace.epochs[0].loss);
+    const first = trace.epochs[0];
+    expect(first.inputDistance).toBe(0);
+    expect(first.lemma9).toBeCloseTo(Math.sqrt(first.lambdaMin), 12);
+    let product = 1;
+    trace.ratios.forEach((ratio, k) => {
+      const e = trace.epochs[k];
+      expect(e.mu).toBeCloseTo(e.lambdaMin / n, 12);
+      expect(e.smoothness).toBeCloseTo((3 * e.lambdaMax) / n, 12);
+      expect(ratio).toBeCloseTo(trace.epochs[k + 1].loss / ((1 - e.mu! / e.smoothness!) * e.loss), 12);
+      product *= ratio;
+      expect(trace.cumulativeRatios[k]).toBeCloseTo(product, 12);
+      const twoG2OverMu = (2 * e.lipschitz! ** 2) / e.mu!;
+      const beta = 2 * Math.sqrt(e.loss) * Math.sqrt(twoG2OverMu) + twoG2OverMu / (n - 1);
+      expect(e.generalisationBound).toBeCloseTo(Math.sqrt((1 + 12 * n * beta) / (2 * n * 0.05)), 9);
+      if (k > 0) expect(e.lipschitz!).toBeGreaterThanOrEqual(trace.epochs[k - 1].lipschitz!);
+    });
+    // The initial Gram is that of the last hidden layer's features at initialisation.
+    expect(first.logCondition).toBeCloseTo(Math.log(first.lambdaMax / first.lambdaMin), 12);
+  });
+});

@@ -1,0 +1,279 @@
+/**
+ * Full-batch gradient descent (no momentum) on the fully connected networks of wc2022 §6 "Training
+ * speed", in float64, with the per-epoch quantities the paper derives from its theory.
+ *
+ * Network: L weight layers without biases; layers 1…L−1 as in `wide-net` (normalised σ, optional
+ * renormalisation), the output layer o = z_{L−1}W_Lᵀ linear, c outputs. Loss over the n examples:
+ *   mse:           f = (1/n) Σ_ν ½‖o_ν − y_ν‖²            (Lemma 15's per-example ½‖·‖², y one-hot)
+ *   cross-entropy: f = (1/n) Σ_ν −log softmax(o_ν)_{y_ν}
+ *
+ * Per epoch k (before the k-th step), with Φ_k = z_{L−1} (n×w) the last layer's features:
+ * - λmin, λmax of Φ_kΦ_kᵀ (`gramSpectrum`), the last layer's parameter Gram.
+ * - Lemma 9: b_k = √λmin(Φ_0Φ_0ᵀ) − ‖W_L‖₂·G_φ·‖h_{L−1} − h_{L−1}(0)‖_F, the paper's lower bound on the
+ *   layer's WC coefficient from the measured distance its inputs travelled; as a bound on λmin it reads
+ *   b_k² when b_k > 0 and is vacuous when b_k ≤ 0.
+ * - PL and smoothness of the last block (App. D.1, E; MSE only): the mean ½‖·‖² loss g of the outputs is
+ *   (1/n)-PL (½‖∇g‖² = g/n, f* = 0 for an interpolating network) and the layer's WC coefficient is
+ *   √λmin, so μ_k = λmin/n (Lemma 5); Lemma 13 with Lemma 14 (G = √λmax, zero smoothness in W_L) and
+ *   Lemma 15 (L ≤ N = c for ½‖·‖²) gives L_k = c·λmax/n. Lemma 1: predicted f_{k+1} = γ_k f_k with
+ *   γ_k = 1 − μ_k/L_k; ratio_k = f_{k+1}/(γ_k f_k) and its running product (App. F.6).
+ * - Lemma 4 + Lemma 3 (MSE only): G_k, the largest over examples and epochs so far of App. E's
+ *   composition bound on ‖∇_θ ℓ(o_ν)‖ — G_ℓ·(Σ_i (‖z_{i−1,ν}‖·Π_{j>i} ‖W_j‖₂·G_φ·ρ_{j−1,ν})²)^{1/2},
+ *   G_ℓ = ‖o_ν − y_ν‖, ρ the renormalisation factor — then
+ *   β = 2√ε_A·√(2G²/μ) + 2G²/((n−1)μ), ε_A = f_k − f*, and
+ *   bound = √((M² + 12Mnβ)/(2nδ)) with the loss range M and confidence δ given by the caller.
+ */
+import type { Rng } from '../harness/rng';
+import { eigh } from './eigh';
+import { gemm } from './gemm';
+import { gramSpectrum } from './gram-spectrum';
+import type { NormalisedActivation } from './normalised-activations';
+import { kaimingWeights, rescaleRows } from './wide-net';
+
+export type TrainingLoss = 'mse' | 'cross-entropy';
+
+export interface TrainingSpec {
+  inputDim: number;
+  /** Hidden widths (layers 1…L−1); the output layer has `classes` units. */
+  hidden: number[];
+  classes: number;
+  activation: NormalisedActivation;
+  renormalise: boolean;
+  loss: TrainingLoss;
+  learningRate: number;
+  epochs: number;
+  /** Lemma 3's loss range M and confidence δ. */
+  lossRange: number;
+  delta: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  lambdaMin: number;
+  lambdaMax: number;
+  logCondition: number;
+  /** ‖W_L‖₂ and ‖h_{L−1} − h_{L−1}(0)‖_F. */
+  outputWeightNorm: number;
+  inputDistance: number;
+  /** Lemma 9's bound b_k on the WC coefficient (√λ scale). */
+  lemma9: number;
+  /** MSE only (null for cross-entropy): μ_k, L_k, γ_k, G_k and the generalisation bound. */
+  mu: number | null;
+  smoothness: number | null;
+  gamma: number | null;
+  lipschitz: number | null;
+  generalisationBound: number | null;
+}
+
+export interface TrainingTrace {
+  epochs: EpochRecord[];
+  /** ratio_k = f_{k+1}/(γ_k f_k) for k = 0…epochs−1 (MSE). */
+  ratios: number[];
+  cumulativeRatios: number[];
+}
+
+/** Spectral norm of a (r×c, r small) via eigh of aaᵀ. */
+function spectralNorm(a: Float64Array, r: number, c: number): number {
+  const g = new Float64Array(r * r);
+  gemm(r, r, c, a, a, g, { transB: true });
+  for (let i = 0; i < r; i++) for (let j = 0; j < i; j++) g[i * r + j] = g[j * r + i] = 0.5 * (g[i * r + j] + g[j * r + i]);
+  return Math.sqrt(Math.max(0, eigh(g, r, { vectors: false }).values[r - 1]));
+}
+
+interface ForwardCache {
+  /** z_0 … z_{L−1}. */
+  features: Float64Array[];
+  /** h_1 … h_{L−1}, and the pre-renormalisation norms of σ(h) per example (renormalise only). */
+  pre: Float64Array[];
+  norms: Float64Array[];
+  output: Float64Array;
+}
+
+function forward(spec: TrainingSpec, weights: Float64Array[], x: Float64Array, n: number): ForwardCache {
+  const features = [x];
+  const pre: Float64Array[] = [];
+  const norms: Float64Array[] = [];
+  let k = spec.inputDim;
+  for (let l = 0; l < spec.hidden.length; l++) {
+    const m = spec.hidden[l];
+    const h = new Float64Array(n * m);
+    gemm(n, m, k, features[l], weights[l], h, { transB: true });
+    const z = Float64Array.from(h, spec.activation.value);
+    norms.push(spec.renormalise ? rescaleRows(z, n, m, Math.sqrt(m)).map((f) => Math.sqrt(m) / f) : new Float64Array(n).fill(Math.sqrt(m)));
+    pre.push(h);
+    features.push(z);
+    k = m;
+  }
+  const output = new Float64Array(n * spec.classes);
+  gemm(n, spec.classes, k, features[features.length - 1], weights[weights.length - 1], output, { transB: true });
+  return { features, pre, norms, output };
+}
+
+/** Loss and ∂f/∂o (n×c). */
+function lossAndOutputGradient(loss: TrainingLoss, o: Float64Array, labels: Uint8Array, n: number, c: number): { value: number; grad: Float64Array } {
+  const grad = new Float64Array(n * c);
+  let value = 0;
+  for (let s = 0; s < n; s++) {
+    const row = s * c;
+    if (loss === 'mse') {
+      for (let j = 0; j < c; j++) {
+        const r = o[row + j] - (labels[s] === j ? 1 : 0);
+        value += 0.5 * r * r;
+        grad[row + j] = r / n;
+      }
+    } else {
+      let max = -Infinity;
+      for (let j = 0; j < c; j++) max = Math.max(max, o[row + j]);
+      let sum = 0;
+      for (let j = 0; j < c; j++) sum += Math.exp(o[row + j] - max);
+      const lse = max + Math.log(sum);
+      value += lse - o[row + labels[s]];
+      for (let j = 0; j < c; j++) grad[row + j] = (Math.exp(o[row + j] - lse) - (labels[s] === j ? 1 : 0)) / n;
+    }
+  }
+  return { value: value / n, grad };
+}
+
+function backward(spec: TrainingSpec, weights: Float64Array[], cache: ForwardCache, outGrad: Float64Array, n: number): Float64Array[] {
+  const L = weights.length;
+  const grads = weights.map((w) => new Float64Array(w.length));
+  let delta = outGrad;
+  let m = spec.classes;
+  for (let l = L - 1; l >= 0; l--) {
+    const input = cache.features[l];
+    const k = l === 0 ? spec.inputDim : spec.hidden[l - 1];
+    gemm(m, k, n, delta, input, grads[l], { transA: true });
+    if (l === 0) break;
+    const dz = new Float64Array(n * k);
+    gemm(n, k, m, delta, weights[l], dz);
+    const h = cache.pre[l - 1];
+    const z = input;
+    if (spec.renormalise) {
+      // z = √k·u/‖u‖: ∂z/∂u = (√k/‖u‖)(I − ẑẑᵀ), ẑ = z/√k.
+      for (let s = 0; s < n; s++) {
+        let proj = 0;
+        for (let j = 0; j < k; j++) proj += dz[s * k + j] * z[s * k + j];
+        proj /= k;
+        const scale = Math.sqrt(k) / cache.norms[l - 1][s];
+        for (let j = 0; j < k; j++) dz[s * k + j] = scale * (dz[s * k + j] - proj * z[s * k + j]);
+      }
+    }
+    for (let i = 0; i < n * k; i++) dz[i] *= spec.activation.derivative(h[i]);
+    delta = dz;
+    m = k;
+  }
+  return grads;
+}
+
+/** Trains from Kaiming-Gaussian weights drawn from `rng`; x (n×inputDim) already scaled, labels in [0, classes). */
+export function trainWideNet(spec: TrainingSpec, x: Float64Array, labels: Uint8Array, n: number, rng: Rng): TrainingTrace {
+  const weights = kaimingWeights(spec.inputDim, [...spec.hidden, spec.classes], rng);
+  const L = weights.length;
+  const w = spec.hidden[spec.hidden.length - 1];
+  const c = spec.classes;
+  const gPhi = spec.activation.lipschitz;
+  const epochs: EpochRecord[] = [];
+  let h0: Float64Array | null = null;
+  let sqrtLambda0 = 0;
+  let lipschitz = 0;
+  for (let epoch = 0; epoch <= spec.epochs; epoch++) {
+    const cache = forward(spec, weights, x, n);
+    const { value, grad } = lossAndOutputGradient(spec.loss, cache.output, labels, n, c);
+    const phi = cache.features[L - 1];
+    const spectrum = gramSpectrum(phi, n, w);
+    const hLast = cache.pre[L - 2];
+    if (h0 === null) {
+      h0 = Float64Array.from(hLast);
+      sqrtLambda0 = Math.sqrt(spectrum.lambdaMin);
+    }
+    let distance = 0;
+    for (let i = 0; i < hLast.length; i++) distance += (hLast[i] - h0[i]) ** 2;
+    distance = Math.sqrt(distance);
+    const layerNorms = weights.map((wl, l) => spectralNorm(wl, l === L - 1 ? c : spec.hidden[l], l === 0 ? spec.inputDim : spec.hidden[l - 1]));
+    const outputWeightNorm = layerNorms[L - 1];
+    const record: EpochRecord = {
+      epoch,
+      loss: value,
+      lambdaMin: spectrum.lambdaMin,
+      lambdaMax: spectrum.lambdaMax,
+      logCondition: spectrum.logCondition,
+      outputWeightNorm,
+      inputDistance: distance,
+      lemma9: sqrtLambda0 - outputWeightNorm * gPhi * distance,
+      mu: null,
+      smoothness: null,
+      gamma: null,
+      lipschitz: null,
+      generalisationBound: null,
+    };
+    if (spec.loss === 'mse') {
+      const mu = spectrum.lambdaMin / n;
+      const smoothness = (c * spectrum.lambdaMax) / n;
+      lipschitz = Math.max(lipschitz, compositionLipschitz(cache, grad, layerNorms, gPhi, n, c, spec));
+      const twoG2OverMu = (2 * lipschitz * lipschitz) / mu;
+      const beta = 2 * Math.sqrt(Math.max(value, 0)) * Math.sqrt(twoG2OverMu) + twoG2OverMu / (n - 1);
+      const M = spec.lossRange;
+      record.mu = mu;
+      record.smoothness = smoothness;
+      record.gamma = 1 - mu / smoothness;
+      record.lipschitz = lipschitz;
+      record.generalisationBound = Math.sqrt((M * M + 12 * M * n * beta) / (2 * n * spec.delta));
+    }
+    epochs.push(record);
+    if (epoch === spec.epochs) break;
+    const grads = backward(spec, weights, cache, grad, n);
+    for (let l = 0; l < L; l++) {
+      const wl = weights[l];
+      const gl = grads[l];
+      for (let i = 0; i < wl.length; i++) wl[i] -= spec.learningRate * gl[i];
+    }
+  }
+  const ratios: number[] = [];
+  const cumulativeRatios: number[] = [];
+  if (spec.loss === 'mse') {
+    let product = 1;
+    for (let k = 0; k < spec.epochs; k++) {
+      const ratio = epochs[k + 1].loss / (epochs[k].gamma! * epochs[k].loss);
+      product *= ratio;
+      ratios.push(ratio);
+      cumulativeRatios.push(product);
+    }
+  }
+  return { epochs, ratios, cumulativeRatios };
+}
+
+/** App. E's composition bound on max_ν ‖∇_θ ℓ(o_ν, y_ν)‖ at the current point (see the module comment). */
+function compositionLipschitz(cache: ForwardCache, outGrad: Float64Array, layerNorms: number[], gPhi: number, n: number, c: number, spec: TrainingSpec): number {
+  const L = layerNorms.length;
+  let best = 0;
+  for (let s = 0; s < n; s++) {
+    // G_ℓ = ‖o − y‖ = n·‖∂f/∂o_ν‖ for the mean ½‖·‖² loss.
+    let gl = 0;
+    for (let j = 0; j < c; j++) gl += (n * outGrad[s * c + j]) ** 2;
+    gl = Math.sqrt(gl);
+    let sum = 0;
+    let chain = 1;
+    for (let i = L - 1; i >= 0; i--) {
+      const k = i === 0 ? spec.inputDim : spec.hidden[i - 1];
+      let zsq = 0;
+      const z = cache.features[i];
+      for (let j = 0; j < k; j++) zsq += z[s * k + j] ** 2;
+      sum += zsq * chain * chain;
+      if (i > 0) {
+        const m = spec.hidden[i - 1];
+        const renorm = spec.renormalise ? Math.sqrt(m) / cache.norms[i - 1][s] : 1;
+        chain *= layerNorms[i] * gPhi * renorm;
+      }
+    }
+    best = Math.max(best, gl * Math.sqrt(sum));
+  }
+  return best;
+}
+
+/** The loss and its gradient with respect to every layer's weights (for tests and checks). */
+export function lossAndGradient(spec: TrainingSpec, weights: Float64Array[], x: Float64Array, labels: Uint8Array, n: number): { loss: number; gradients: Float64Array[] } {
+  const cache = forward(spec, weights, x, n);
+  const { value, grad } = lossAndOutputGradient(spec.loss, cache.output, labels, n, spec.classes);
+  return { loss: value, gradients: backward(spec, weights, cache, grad, n) };
+}
