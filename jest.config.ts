@@ -8,6 +8,8 @@ const config: Config = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60_000,
+  // Whether the software WebGPU device works here, found once for all test files (models/tfjs/testing/webgpu.ts).
+  globalSetup: '<rootDir>/models/tfjs/testing/webgpu-setup.ts',
 };
 
 export default config;

@@ -3,6 +3,11 @@
  * statistics with the same provenance as claim runs under `reports/bench/<id>.json`.
  *
  *   node dist/bench/main.js [--filter REGEX] [--out DIR] [--time MS]
+ *   node dist/bench/main.js --compare torch [--filter REGEX] [--out DIR] [--pairs N] [--samples N]
+ *
+ * `--compare torch` runs, instead of the suites, the side-by-side comparison with PyTorch of
+ * bench/torch-compare.ts, and stores its ratios in the record's `comparison` field. Without a Python
+ * that imports torch it says so and exits 0 (torch is a benchmark-time tool, never a dependency).
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +23,7 @@ import { registerFryeBenchmarks } from './frye.bench';
 import { registerMinresQlpBenchmarks } from './minres-qlp.bench';
 import { registerSpectralBenchmarks } from './spectral.bench';
 import { registerTfjsBenchmarks } from './tfjs.bench';
+import { type Comparison, compareWithTorch, findTorchPython, fmt } from './torch-compare';
 
 interface Suite {
   name: string;
@@ -34,10 +40,39 @@ const SUITES: Suite[] = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { filter: { type: 'string' }, out: { type: 'string' }, time: { type: 'string', default: '1000' } } });
+  const { values } = parseArgs({
+    options: {
+      filter: { type: 'string' },
+      out: { type: 'string' },
+      time: { type: 'string', default: '1000' },
+      compare: { type: 'string' },
+      pairs: { type: 'string', default: '5' },
+      samples: { type: 'string', default: '3' },
+    },
+  });
   const filter = values.filter ? new RegExp(values.filter) : null;
   const startedAt = new Date();
   const records: BenchTaskRecord[] = [];
+  const store = (extra: { comparison?: Comparison }): string => {
+    const id = newRunId('quick', startedAt).replace('-quick-', '-bench-');
+    const file = path.join(values.out ?? path.join(defaultReportsDir(), 'bench'), `${id}.json`);
+    writeJsonAtomic(file, { schemaVersion: 1, id, startedAt: startedAt.toISOString(), provenance: collectProvenance(`${FLOAT64_BACKEND}; tfjs tasks run on each available backend, named in the task`), tasks: records, ...extra });
+    return file;
+  };
+  if (values.compare !== undefined) {
+    if (values.compare !== 'torch') throw new Error(`--compare takes 'torch', got '${values.compare}'`);
+    const python = findTorchPython();
+    if (!python) {
+      console.log('torch comparison skipped: no Python here imports torch (Debian: apt-get install python3-torch libopenblas0-pthread; or set CLAIMBENCH_PYTHON)');
+      return;
+    }
+    const { comparison, records: ours } = await compareWithTorch(python, { pairs: Number(values.pairs), samples: Number(values.samples), filter }, (line) => process.stderr.write(`${line}\n`));
+    records.push(...ours);
+    const file = store({ comparison });
+    printComparison(comparison);
+    console.log(`stored ${file}`);
+    return;
+  }
   for (const suite of SUITES) {
     const bench = new Bench({ name: suite.name, time: Number(values.time), iterations: 3, warmupIterations: 1 });
     await suite.register(bench);
@@ -53,15 +88,27 @@ async function main(): Promise<void> {
       records.push({ suite: suite.name, task: task.name, samples: r.latency.samplesCount, meanMs: r.latency.mean, medianMs: r.latency.p50, minMs: r.latency.min, rmePercent: r.latency.rme });
     }
   }
-  const id = newRunId('quick', startedAt).replace('-quick-', '-bench-');
-  const file = path.join(values.out ?? path.join(defaultReportsDir(), 'bench'), `${id}.json`);
-  writeJsonAtomic(file, { schemaVersion: 1, id, startedAt: startedAt.toISOString(), provenance: collectProvenance(`${FLOAT64_BACKEND}; tfjs tasks run on each available backend, named in the task`), tasks: records });
+  const file = store({});
   console.table(records.map((r) => ({ suite: r.suite, task: r.task, 'mean (ms)': fmt(r.meanMs), 'median (ms)': fmt(r.medianMs), '± %': r.rmePercent.toFixed(1), samples: r.samples })));
   console.log(`stored ${file}`);
 }
 
-function fmt(ms: number): string {
-  return ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toPrecision(3);
+function printComparison(c: Comparison): void {
+  console.log(`torch ${c.torch.torch} via ${c.torch.python}, ${c.torch.threads} thread(s); BLAS/LAPACK: ${c.torch.blas.join(', ') || 'none found'}`);
+  console.log(`CPU time per call, ${c.pairs} interleaved rounds of ${c.samples} samples a side; load average ${c.loadAverage.before.map((x) => x.toFixed(2)).join(' ')} before, ${c.loadAverage.after.map((x) => x.toFixed(2)).join(' ')} after`);
+  console.table(
+    c.rows.map((r) => ({
+      workload: r.workload,
+      task: r.task,
+      'ours (ms)': fmt(r.oursCpuMs.median),
+      'torch (ms)': fmt(r.torchCpuMs.median),
+      'ours/torch min': r.ratio.min.toFixed(2),
+      median: r.ratio.median.toFixed(2),
+      max: r.ratio.max.toFixed(2),
+      'wall ratio': r.wallRatio.toFixed(2),
+      agreement: r.agreement.toExponential(1),
+    })),
+  );
 }
 
 main().catch((err) => {

@@ -1,9 +1,10 @@
 /**
- * Comparing a fresh run of claims with the latest stored run of the same tier: verdict flips and metric
- * deltas, as pure functions. A regression is a claim that was reproduced and no longer is, or a metric
+ * Comparing a fresh run of claims with the latest stored run of the same tier: verdict flips, control
+ * flips and metric deltas, as pure functions. A regression is a claim that was reproduced and no longer
+ * is (also when it is now `inconclusive`: a control stopped telling it from its negation), or a metric
  * that moved beyond the spec's `drift` limit.
  */
-import type { ClaimResult, ClaimSpec, DriftLimit, Tier } from './types';
+import type { ClaimResult, ClaimSpec, ControlStatus, DriftLimit, Tier } from './types';
 import type { StoredRun } from './store';
 
 export interface MetricChange {
@@ -16,12 +17,20 @@ export interface MetricChange {
   beyondLimit: boolean;
 }
 
+/** A control whose status differs between the baseline and now (absent on one side: null). */
+export interface ControlFlip {
+  id: string;
+  before: ControlStatus | null;
+  after: ControlStatus | null;
+}
+
 export interface ClaimComparison {
   claimId: string;
   baselineRunId: string | null;
   before: ClaimResult['verdict'] | null;
   after: ClaimResult['verdict'];
   changes: MetricChange[];
+  controlFlips: ControlFlip[];
   regression: boolean;
   reasons: string[];
 }
@@ -57,12 +66,16 @@ export function compareResults(spec: ClaimSpec, baseline: ClaimResult | null, cu
   if (baseline?.verdict === 'reproduced' && current.verdict !== 'reproduced') {
     reasons.unshift(`was reproduced in run ${baseline.runId}, now ${current.verdict}${current.reason ? ` (${current.reason})` : ''}`);
   }
+  const statusOf = (r: ClaimResult | null, id: string): ControlStatus | null => r?.controls.find((c) => c.id === id)?.status ?? null;
+  const controlIds = [...new Set([...(baseline?.controls ?? []).map((c) => c.id), ...current.controls.map((c) => c.id)])];
+  const controlFlips = baseline ? controlIds.map((id) => ({ id, before: statusOf(baseline, id), after: statusOf(current, id) })).filter((f) => f.before !== f.after) : [];
   return {
     claimId: current.claimId,
     baselineRunId: baseline?.runId ?? null,
     before: baseline?.verdict ?? null,
     after: current.verdict,
     changes,
+    controlFlips,
     regression: reasons.length > 0,
     reasons,
   };

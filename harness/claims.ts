@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { ajv, specValidatorFn } from './schema';
 import { experimentKinds, type AnyExperimentKind } from './registry';
-import { TIERS, type ClaimSpec, type LoadedClaim, type Params, type Tier } from './types';
+import { TIERS, type ClaimSpec, type Control, type LoadedClaim, type Params, type Tier } from './types';
 import type { ValidateFunction } from 'ajv';
 
 export interface SpecProblem {
@@ -57,21 +57,45 @@ export function tierParams(spec: ClaimSpec, tier: Tier): { params: Params } | { 
   return { params: mergeParams(spec.experiment.params, t.params) };
 }
 
+/** The merged parameters of a control at a tier: the claim's tier parameters ⊕ the control's. */
+export function controlParams(spec: ClaimSpec, control: Control, tier: Tier): Params | undefined {
+  const merged = tierParams(spec, tier);
+  return 'unavailable' in merged ? undefined : mergeParams(merged.params, control.params);
+}
+
+/** The tiers a control runs at: its own list, or every tier at which the claim runs. */
+export function controlTiers(spec: ClaimSpec, control: Control): Tier[] {
+  return control.tiers ?? TIERS.filter((t) => !('unavailable' in spec.tiers[t]));
+}
+
+/**
+ * Whether a claim without controls (or an expectation no control can fail) is an error or, while the
+ * shipped specs are being given controls, a warning. Every other control problem is an error.
+ */
+export const CONTROL_COVERAGE_IS_ERROR = false;
+
 export interface LoadResult {
   claims: LoadedClaim[];
   problems: SpecProblem[];
+  /** Problems that do not (yet) make a spec invalid: missing control coverage. */
+  warnings: SpecProblem[];
 }
 
 /** Reads and validates every spec under `root` (or the given files). */
 export function loadClaims(root: string, files = findSpecFiles(root)): LoadResult {
   const claims: LoadedClaim[] = [];
   const problems: SpecProblem[] = [];
+  const warnings: SpecProblem[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
     const fileProblems: SpecProblem[] = [];
     const spec = parseSpecFile(file, fileProblems);
     if (spec) {
       checkSpec(spec, file, root, fileProblems);
+      checkProtocol(spec, file, fileProblems);
+      const coverage = controlCoverage(spec, file);
+      if (CONTROL_COVERAGE_IS_ERROR) fileProblems.push(...coverage);
+      else warnings.push(...coverage);
       const previous = seen.get(spec.id);
       if (previous) {
         fileProblems.push({ file, pointer: '/id', message: `duplicate claim id '${spec.id}', also in ${previous}`, hint: 'claim ids must be unique across claims/' });
@@ -83,7 +107,46 @@ export function loadClaims(root: string, files = findSpecFiles(root)): LoadResul
     problems.push(...fileProblems);
   }
   if (files.length === 0) problems.push({ file: root, pointer: '', message: 'no claim specs (*.json) found' });
-  return { claims, problems };
+  return { claims, problems, warnings };
+}
+
+/** The protocol files a spec references, as absolute paths beside the spec. */
+export function protocolFiles(spec: ClaimSpec, specFile: string): string[] {
+  const names = spec.protocol === undefined ? [] : typeof spec.protocol === 'string' ? [spec.protocol] : spec.protocol;
+  return names.map((name) => path.join(path.dirname(specFile), name));
+}
+
+function checkProtocol(spec: ClaimSpec, file: string, problems: SpecProblem[]): void {
+  protocolFiles(spec, file).forEach((full, i) => {
+    if (!fs.existsSync(full) || !fs.statSync(full).isFile()) {
+      const pointer = typeof spec.protocol === 'string' ? '/protocol' : `/protocol/${i}`;
+      problems.push({ file, pointer, message: `protocol file '${path.basename(full)}' not found beside the spec`, hint: `create ${path.relative(process.cwd(), full) || full}, or fix the name` });
+    }
+  });
+}
+
+/**
+ * Every claim has controls or says why none can exist, and every expectation is in some control's
+ * `mustFail` or carries its own `noControlReason`.
+ */
+function controlCoverage(spec: ClaimSpec, file: string): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  const controls = spec.controls;
+  if (controls === undefined) {
+    out.push({ file, pointer: '', message: 'no controls', hint: 'add "controls": [...] with a counterfactual under which the claim should fail, or "controls": [] with "noControlReason"' });
+    return out;
+  }
+  if (controls.length === 0) {
+    if (spec.noControlReason === undefined) out.push({ file, pointer: '/controls', message: 'empty controls without a noControlReason', hint: 'add a control, or say in "noControlReason" why no counterfactual can exist' });
+    return out;
+  }
+  const covered = new Set(controls.flatMap((c) => c.mustFail));
+  spec.expectations.forEach((e, i) => {
+    if (!covered.has(e.id) && e.noControlReason === undefined) {
+      out.push({ file, pointer: `/expectations/${i}`, message: `expectation '${e.id}' is in no control's mustFail`, hint: 'list it in the mustFail of a control under which it should fail, or give the expectation a "noControlReason"' });
+    }
+  });
+  return out;
 }
 
 function parseSpecFile(file: string, problems: SpecProblem[]): ClaimSpec | undefined {
@@ -125,6 +188,7 @@ function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecPr
   if (spec.keyExpectation && !spec.expectations.some((e) => e.id === spec.keyExpectation)) {
     problems.push({ file, pointer: '/keyExpectation', message: `no expectation with id '${spec.keyExpectation}'`, hint: `one of: ${spec.expectations.map((e) => e.id).join(', ')}` });
   }
+  checkControlStructure(spec, file, problems);
   if (!experimentKinds.has(spec.experiment.kind)) {
     problems.push({ file, pointer: '/experiment/kind', message: `unknown experiment kind '${spec.experiment.kind}'`, hint: `known kinds: ${experimentKinds.names().join(', ')}` });
     return;
@@ -170,9 +234,56 @@ function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecPr
       }
     });
   }
+  (spec.controls ?? []).forEach((control, c) => {
+    for (const tier of controlTiers(spec, control)) {
+      const claimParams = tierParams(spec, tier);
+      // Unavailable tiers are reported by checkControlStructure; a claim whose own parameters fail is reported above.
+      if ('unavailable' in claimParams || checkParams(kind, claimParams.params).length > 0) continue;
+      const merged = mergeParams(claimParams.params, control.params);
+      const paramProblems = checkParams(kind, merged);
+      for (const p of paramProblems) {
+        // A problem the control's own value causes points at it; one its change causes elsewhere names the place.
+        const inControl = pointerExists(control.params, p.pointer);
+        const message = inControl ? p.message : `${p.message} (at ${p.pointer} of the merged parameters)`;
+        add({ file, pointer: `/controls/${c}/params${inControl ? p.pointer : ''}`, message, hint: p.hint }, tier);
+      }
+      if (paramProblems.length > 0) continue;
+      if (JSON.stringify(merged) === JSON.stringify(claimParams.params)) {
+        add({ file, pointer: `/controls/${c}/params`, message: `control '${control.id}' runs with the claim's own parameters`, hint: 'a control must change a setting of the claim at every tier it runs' }, tier);
+      }
+      const known = new Set(kind.metrics(merged));
+      spec.expectations.forEach((e) => {
+        if (!known.has(e.metric)) add({ file, pointer: `/controls/${c}/params`, message: `under control '${control.id}' kind '${kind.name}' produces no metric '${e.metric}' (expectation '${e.id}')`, hint: `metrics: ${[...known].join(', ')}` }, tier);
+      });
+    }
+  });
   for (const { problem, tiers } of byKey.values()) {
     problems.push({ ...problem, message: `${problem.message} (tier${tiers.length > 1 ? 's' : ''} ${tiers.join(', ')})` });
   }
+}
+
+/** Control checks that need no experiment kind: ids, mustFail ids, tiers, noControlReason placement. */
+function checkControlStructure(spec: ClaimSpec, file: string, problems: SpecProblem[]): void {
+  const controls = spec.controls ?? [];
+  const expectationIds = spec.expectations.map((e) => e.id);
+  if (spec.noControlReason !== undefined && (spec.controls === undefined || controls.length > 0)) {
+    problems.push({ file, pointer: '/noControlReason', message: spec.controls === undefined ? 'noControlReason without "controls": []' : 'noControlReason beside controls', hint: 'a claim either has controls, or "controls": [] and a noControlReason' });
+  }
+  duplicates(controls.map((c) => c.id)).forEach((id) => problems.push({ file, pointer: '/controls', message: `duplicate control id '${id}'` }));
+  const claimTiers = TIERS.filter((t) => !('unavailable' in spec.tiers[t]));
+  controls.forEach((control, c) => {
+    control.mustFail.forEach((id, j) => {
+      if (!expectationIds.includes(id)) problems.push({ file, pointer: `/controls/${c}/mustFail/${j}`, message: `no expectation with id '${id}'`, hint: `one of: ${expectationIds.join(', ')}` });
+      const exempt = spec.expectations.find((e) => e.id === id && e.noControlReason !== undefined);
+      if (exempt) problems.push({ file, pointer: `/controls/${c}/mustFail/${j}`, message: `expectation '${id}' has a noControlReason, yet control '${control.id}' must fail it`, hint: 'remove one of the two' });
+    });
+    (control.tiers ?? []).forEach((tier, j) => {
+      if (!claimTiers.includes(tier)) problems.push({ file, pointer: `/controls/${c}/tiers/${j}`, message: `the claim does not run at tier '${tier}'`, hint: `the claim runs at: ${claimTiers.join(', ') || 'no tier'}` });
+    });
+    if (control.tiers && claimTiers.includes('quick') && !control.tiers.includes('quick')) {
+      problems.push({ file, pointer: `/controls/${c}/tiers`, message: `control '${control.id}' does not run at quick, where the claim runs`, hint: 'every control runs at quick when its claim does; add "quick" (at smaller settings in the quick tier if needed)' });
+    }
+  });
 }
 
 /** Whether a JSON pointer (or its parent, for an unknown property) names something in `value`. */
@@ -256,7 +367,11 @@ function ajvProblems(file: string, errors: ErrorObject[]): SpecProblem[] {
         hint = `expected a value of type ${(e.params as { type: string }).type}`;
         break;
       case 'pattern':
-        hint = 'ids are lower-case words of letters, digits and dashes joined by dots, e.g. l0l1.fixed-line-l2';
+        hint = /^\/protocol/.test(pointer)
+          ? 'a markdown file name beside the spec, e.g. protocol.md'
+          : /^\/controls\/\d+\/id$/.test(pointer)
+            ? 'control ids are kebab-case: lower-case letters, digits and dashes, e.g. nonzero-sum-m'
+            : 'ids are lower-case words of letters, digits and dashes joined by dots, e.g. l0l1.fixed-line-l2';
         break;
       default:
         break;

@@ -11,9 +11,27 @@ export interface Grid {
 }
 
 export function sampleGrid(f: (x: number, y: number) => number, x: [number, number], y: [number, number], nx: number, ny: number): Grid {
-  const xs = Array.from({ length: nx }, (_, i) => x[0] + ((x[1] - x[0]) * i) / (nx - 1));
-  const ys = Array.from({ length: ny }, (_, j) => y[0] + ((y[1] - y[0]) * j) / (ny - 1));
+  const { xs, ys } = gridAxes(x, y, nx, ny);
   return { xs, ys, values: ys.map((yy) => xs.map((xx) => f(xx, yy))) };
+}
+
+/** `sampleGrid` for an f whose values arrive asynchronously (tfjs on WebGPU); evaluates one point at a time, row by row. */
+export async function sampleGridAsync(f: (x: number, y: number) => Promise<number>, x: [number, number], y: [number, number], nx: number, ny: number): Promise<Grid> {
+  const { xs, ys } = gridAxes(x, y, nx, ny);
+  const values: number[][] = [];
+  for (const yy of ys) {
+    const row: number[] = [];
+    for (const xx of xs) row.push(await f(xx, yy));
+    values.push(row);
+  }
+  return { xs, ys, values };
+}
+
+function gridAxes(x: [number, number], y: [number, number], nx: number, ny: number): { xs: number[]; ys: number[] } {
+  return {
+    xs: Array.from({ length: nx }, (_, i) => x[0] + ((x[1] - x[0]) * i) / (nx - 1)),
+    ys: Array.from({ length: ny }, (_, j) => y[0] + ((y[1] - y[0]) * j) / (ny - 1)),
+  };
 }
 
 export type Segment = [[number, number], [number, number]];

@@ -52,7 +52,8 @@ function manifest(id: string, over: Partial<RunManifest> = {}): RunManifest {
 
 function result(claimId: string, runId: string, verdict: Verdict, measured: number | null, tier: Tier = 'quick', over: Partial<ClaimResult> = {}): ClaimResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
+    controls: [],
     claimId,
     title: `Claim ${claimId}`,
     paperKey: 'p',
@@ -175,6 +176,16 @@ describe('buildHistories', () => {
       'not reproduced until run 2025-01-04-4 at commit 444444444444, reproduced since run 2025-01-05-5 (commit 555555555555)',
     );
     expect(stabilityText(h!)).toBe(`reproduced in the last run; ${h!.changePoints[1]!.text}`);
+  });
+
+  it('treats inconclusive as a verdict of its own in change points and stability', () => {
+    const ids = ['2025-01-01-1', '2025-01-02-2', '2025-01-03-3'];
+    const verdicts: Verdict[] = ['reproduced', 'inconclusive', 'inconclusive'];
+    const [h] = buildHistories(ids.map((id, i) => run(id, [result('p.a', id, verdicts[i]!, 2)])), pure);
+    expect(h!.current.verdict).toBe('inconclusive');
+    expect(h!.changePoints.map((c) => c.index)).toEqual([1]);
+    expect(h!.changePoints[0]!.text).toBe('reproduced until run 2025-01-01-1 at commit 111111111111, inconclusive since run 2025-01-02-2 (commit 222222222222)');
+    expect(stabilityText(h!)).toBe(`inconclusive in the last 2 runs; ${h!.changePoints[0]!.text}`);
   });
 
   it('counts finished claims of incomplete and killed runs, flagged, and of live runs as in progress', () => {

@@ -3,27 +3,32 @@
  * id, so a claim's numbers do not depend on which other claims were selected), its own try/catch (one
  * claim's crash becomes its `error` verdict and the rest still run) and atomic writes: evidence, plots
  * and the spec first, result.json last, so a result on disk always means a finished claim.
+ *
+ * A claim's controls run right after it, in one unit with it (`runOneClaim`): same kind, same seed and a
+ * fresh generator from that seed (a paired comparison: same data, same initialisations), parameters =
+ * the claim's tier parameters ⊕ the control's. Each control's evidence and plots go to
+ * `controls/<control-id>/` in the claim's folder, before result.json.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from './atomic';
-import { UsageError, tierParams } from './claims';
+import { UsageError, controlTiers, mergeParams, protocolFiles, tierParams } from './claims';
 import { acquireRunLock, currentWriter } from './lock';
 import { defaultJobs } from './parallel';
 import { collectProvenance } from './provenance';
-import { experimentKinds } from './registry';
 import { createRng, hashString, mixSeed } from './rng';
 import { validateResult } from './schema';
-import { scoreClaim } from './scoring';
+import { claimVerdict, scoreClaim, scoreControl } from './scoring';
 import { claimDir, readManifest, runDir } from './store';
-import type { ClaimResult, LoadedClaim, RunManifest, Tier } from './types';
+import { experimentKinds, type AnyExperimentKind, type ExperimentContext } from './registry';
+import { RESULT_SCHEMA_VERSION, type ClaimResult, type ClaimSpec, type Control, type ControlResult, type LoadedClaim, type Params, type RunManifest, type Tier } from './types';
 import './experiments';
 
 export type RunEvent =
   | { type: 'backend'; line: string }
   | { type: 'claim-start'; claimId: string; index: number; total: number }
-  | { type: 'progress'; claimId: string; done: number; total: number }
+  | { type: 'progress'; claimId: string; done: number; total: number; controlId?: string }
   | { type: 'claim-end'; result: ClaimResult; index: number; total: number };
 
 export interface RunOptions {
@@ -179,6 +184,7 @@ interface ClaimRunContext {
   onEvent?: (event: RunEvent) => void;
 }
 
+/** Runs one claim and then its controls at this tier, and stores them; the unit a run is made of. */
 async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<ClaimResult> {
   const { spec } = claim;
   const folder = claimDir(run.outDir, run.runId, spec.id);
@@ -187,8 +193,13 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
   const startedAt = new Date();
   const t0 = performance.now();
   const merged = tierParams(spec, run.tier);
+  writeJsonAtomic(path.join(folder, 'spec.json'), spec);
+  const protocol = protocolFiles(spec, claim.file).map((file) => {
+    fs.copyFileSync(file, path.join(folder, path.basename(file)));
+    return path.basename(file);
+  });
   const base = {
-    schemaVersion: 1 as const,
+    schemaVersion: RESULT_SCHEMA_VERSION,
     claimId: spec.id,
     title: spec.title,
     paperKey: spec.paper.key,
@@ -199,35 +210,44 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
     kind: spec.experiment.kind,
     params: 'params' in merged ? merged.params : {},
     startedAt: startedAt.toISOString(),
-    files: { spec: 'spec.json' } as ClaimResult['files'],
+    files: { spec: 'spec.json', ...(protocol.length > 0 ? { protocol } : {}) } as ClaimResult['files'],
     specSha256: createHash('sha256').update(specBytes).digest('hex'),
   };
-  writeJsonAtomic(path.join(folder, 'spec.json'), spec);
   let result: ClaimResult;
   if ('unavailable' in merged) {
-    result = { ...base, verdict: 'not run at this tier', reason: merged.unavailable, metrics: {}, expectations: [], observations: [], durationMs: 0 };
+    result = { ...base, verdict: 'not run at this tier', reason: merged.unavailable, metrics: {}, expectations: [], observations: [], controls: [], durationMs: 0 };
   } else {
+    const context = (controlId?: string): ExperimentContext => ({
+      tier: run.tier,
+      seed,
+      rng: createRng(seed),
+      progress: (done, total) => run.onEvent?.({ type: 'progress', claimId: spec.id, done, total, ...(controlId ? { controlId } : {}) }),
+      jobs: run.jobs,
+    });
     try {
       const kind = experimentKinds.get(spec.experiment.kind);
-      const output = await kind.run(merged.params, {
-        tier: run.tier,
-        seed,
-        rng: createRng(seed),
-        progress: (done, total) => run.onEvent?.({ type: 'progress', claimId: spec.id, done, total }),
-        jobs: run.jobs,
-      });
+      const output = await kind.run(merged.params, context());
       const durationMs = performance.now() - t0;
       writeJsonAtomic(path.join(folder, 'evidence.json'), output.evidence);
       writeJsonAtomic(path.join(folder, 'plots.json'), output.plots ?? []);
       const score = scoreClaim(spec, output);
+      // A claim whose own run could not be scored is an error whatever its controls do: they are not run.
+      const controls: ControlResult[] = [];
+      if (score.verdict !== 'error') {
+        for (const control of (spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(run.tier))) {
+          controls.push(await runControl(spec, control, kind, merged.params, context(control.id), folder));
+        }
+      }
+      const verdict = claimVerdict(score, controls);
       result = {
         ...base,
         files: { ...base.files, evidence: 'evidence.json', plots: 'plots.json' },
-        verdict: score.verdict,
-        ...(score.reason ? { reason: score.reason } : {}),
+        verdict: verdict.verdict,
+        ...(verdict.reason ? { reason: verdict.reason } : {}),
         metrics: finiteOnly(output.metrics),
         expectations: score.expectations,
         observations: score.observations,
+        controls,
         durationMs,
       };
     } catch (err) {
@@ -238,6 +258,7 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
         metrics: {},
         expectations: [],
         observations: [],
+        controls: [],
         durationMs: performance.now() - t0,
       };
     }
@@ -246,6 +267,29 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
   if (problems.length > 0) throw new Error(`internal error: result for ${spec.id} fails its schema: ${problems.join('; ')}`);
   writeJsonAtomic(path.join(folder, 'result.json'), result);
   return result;
+}
+
+/** Where a control's files live, relative to its claim's result.json. */
+export function controlFolder(controlId: string): string {
+  return `controls/${controlId}`;
+}
+
+/** Runs one control of a claim and stores its evidence and plots; a crash becomes its `error` status. */
+async function runControl(spec: ClaimSpec, control: Control, kind: AnyExperimentKind, claimParams: Params, ctx: ExperimentContext, claimFolder: string): Promise<ControlResult> {
+  const params = mergeParams(claimParams, control.params);
+  const base = { id: control.id, description: control.description, params, mustFail: control.mustFail };
+  const t0 = performance.now();
+  try {
+    const output = await kind.run(params, ctx);
+    const durationMs = performance.now() - t0;
+    const rel = controlFolder(control.id);
+    writeJsonAtomic(path.join(claimFolder, rel, 'evidence.json'), output.evidence);
+    writeJsonAtomic(path.join(claimFolder, rel, 'plots.json'), output.plots ?? []);
+    return { ...base, ...scoreControl(spec, control, output), metrics: finiteOnly(output.metrics), durationMs, files: { evidence: `${rel}/evidence.json`, plots: `${rel}/plots.json` } };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return { ...base, status: 'error', discriminates: false, reason, metrics: {}, expectations: [], observations: [], durationMs: performance.now() - t0, files: {} };
+  }
 }
 
 /** Non-finite metrics are not stored as numbers (JSON has none); the scoring reason names them. */

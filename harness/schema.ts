@@ -4,7 +4,7 @@
  * depends on the experiment kind.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { TIERS } from './types';
+import { RESULT_SCHEMA_VERSION, TIERS } from './types';
 
 const paperValue = {
   type: 'object',
@@ -21,6 +21,22 @@ const tolerance = {
 };
 
 const identifier = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*$' };
+const kebabCase = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' };
+/** A markdown file beside the spec: a bare file name, no folders. */
+const protocolFile = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*\\.md$' };
+
+const control = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'description', 'params', 'mustFail'],
+  properties: {
+    id: { ...kebabCase, description: 'Unique within the spec, kebab-case' },
+    description: { type: 'string', minLength: 1, description: 'The counterfactual and why, by the paper\'s reasoning, the claim should not hold under it (markdown)' },
+    params: { type: 'object', minProperties: 1, description: 'Deep-merged over the claim\'s effective parameters at each tier' },
+    tiers: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...TIERS] }, description: 'Default: every tier at which the claim runs' },
+    mustFail: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 }, description: 'Expectation ids that must fail under the control' },
+  },
+};
 
 export const claimSpecSchema = {
   $id: 'https://claimbench.dev/schemas/claim.json',
@@ -45,6 +61,10 @@ export const claimSpecSchema = {
     },
     statement: { type: 'string', minLength: 1 },
     resolutions: { type: 'string', minLength: 1 },
+    protocol: {
+      description: 'Markdown file(s) beside the spec with protocol text shared by claims of the paper',
+      anyOf: [protocolFile, { type: 'array', minItems: 1, uniqueItems: true, items: protocolFile }],
+    },
     precision: { enum: ['float64', 'float32'] },
     experiment: {
       type: 'object',
@@ -94,6 +114,7 @@ export const claimSpecSchema = {
           tolerance,
           paper: paperValue,
           rationale: { type: 'string', minLength: 1 },
+          noControlReason: { type: 'string', minLength: 1, description: 'Why no change of parameters can make this expectation fail' },
         },
         allOf: [
           { if: { properties: { comparator: { const: 'between' } } }, then: { required: ['min', 'max'] } },
@@ -117,6 +138,8 @@ export const claimSpecSchema = {
         },
       },
     },
+    controls: { type: 'array', items: control },
+    noControlReason: { type: 'string', minLength: 1, description: 'Only with "controls": []: why no counterfactual of this claim can exist' },
     keyExpectation: { type: 'string' },
     drift: {
       type: 'array',
@@ -132,6 +155,61 @@ export const claimSpecSchema = {
 
 const scoredValue = { anyOf: [{ type: 'number' }, { type: 'null' }] };
 
+const scoredExpectations = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'metric', 'comparator', 'tolerance', 'measured', 'pass', 'rationale'],
+    properties: {
+      id: { type: 'string' },
+      metric: { type: 'string' },
+      comparator: { type: 'string' },
+      tolerance: { type: 'string' },
+      measured: scoredValue,
+      pass: { type: 'boolean' },
+      paper: paperValue,
+      rationale: { type: 'string' },
+    },
+  },
+};
+
+const scoredObservations = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'metric', 'description', 'measured'],
+    properties: {
+      id: { type: 'string' },
+      metric: { type: 'string' },
+      description: { type: 'string' },
+      measured: { anyOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }, { type: 'null' }] },
+      paper: paperValue,
+    },
+  },
+};
+
+const controlResult = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'description', 'params', 'mustFail', 'status', 'discriminates', 'metrics', 'expectations', 'observations', 'durationMs', 'files'],
+  properties: {
+    id: { type: 'string' },
+    description: { type: 'string' },
+    params: { type: 'object' },
+    mustFail: { type: 'array', items: { type: 'string' } },
+    status: { enum: ['discriminated', 'not discriminated', 'error'] },
+    discriminates: { type: 'boolean' },
+    reason: { type: 'string' },
+    metrics: { type: 'object', additionalProperties: { type: 'number' } },
+    expectations: scoredExpectations,
+    observations: scoredObservations,
+    durationMs: { type: 'number', minimum: 0 },
+    files: { type: 'object', additionalProperties: false, properties: { evidence: { type: 'string' }, plots: { type: 'string' } } },
+  },
+};
+
 export const claimResultSchema = {
   $id: 'https://claimbench.dev/schemas/result.json',
   title: 'claimbench claim result',
@@ -142,62 +220,35 @@ export const claimResultSchema = {
     'metrics', 'expectations', 'observations', 'startedAt', 'durationMs', 'files', 'specSha256',
   ],
   properties: {
-    schemaVersion: { const: 1 },
+    schemaVersion: { enum: [1, RESULT_SCHEMA_VERSION] },
     claimId: { type: 'string' },
     title: { type: 'string' },
     paperKey: { type: 'string' },
     runId: { type: 'string' },
     tier: { enum: [...TIERS] },
     seed: { type: 'integer', minimum: 0 },
-    verdict: { enum: ['reproduced', 'not reproduced', 'error', 'not run at this tier'] },
+    verdict: { enum: ['reproduced', 'not reproduced', 'inconclusive', 'error', 'not run at this tier'] },
     reason: { type: 'string' },
     engine: { type: 'string' },
     kind: { type: 'string' },
     params: { type: 'object' },
     metrics: { type: 'object', additionalProperties: { type: 'number' } },
-    expectations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'metric', 'comparator', 'tolerance', 'measured', 'pass', 'rationale'],
-        properties: {
-          id: { type: 'string' },
-          metric: { type: 'string' },
-          comparator: { type: 'string' },
-          tolerance: { type: 'string' },
-          measured: scoredValue,
-          pass: { type: 'boolean' },
-          paper: paperValue,
-          rationale: { type: 'string' },
-        },
-      },
-    },
-    observations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'metric', 'description', 'measured'],
-        properties: {
-          id: { type: 'string' },
-          metric: { type: 'string' },
-          description: { type: 'string' },
-          measured: { anyOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }, { type: 'null' }] },
-          paper: paperValue,
-        },
-      },
-    },
+    expectations: scoredExpectations,
+    observations: scoredObservations,
+    controls: { type: 'array', items: controlResult },
     startedAt: { type: 'string' },
     durationMs: { type: 'number', minimum: 0 },
     files: {
       type: 'object',
       additionalProperties: false,
       required: ['spec'],
-      properties: { spec: { type: 'string' }, evidence: { type: 'string' }, plots: { type: 'string' } },
+      properties: { spec: { type: 'string' }, protocol: { type: 'array', items: { type: 'string' } }, evidence: { type: 'string' }, plots: { type: 'string' } },
     },
     specSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
   },
+  // Version 1 predates controls; from version 2 every result lists the controls that ran.
+  if: { properties: { schemaVersion: { const: RESULT_SCHEMA_VERSION } } },
+  then: { required: ['controls'] },
 } as const;
 
 // verbose: errors carry their parent schema, from which hints list the allowed properties.

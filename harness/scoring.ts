@@ -1,9 +1,14 @@
 /**
- * Scoring: expectations against measured metrics, as pure functions. A claim is `reproduced` only when
+ * Scoring: expectations against measured metrics, as pure functions. A claim's own run passes only when
  * every expectation passes; a metric that is missing or not finite is an `error`, never a pass or a fail.
+ * Its controls are scored with the same expectations, and the verdict combines both (`claimVerdict`):
+ * error (the claim's or a control's) → `error`; a failing expectation → `not reproduced`; a control under
+ * which an expectation of its `mustFail` still passes → `inconclusive`; otherwise `reproduced`.
  */
 import type {
   ClaimSpec,
+  Control,
+  ControlResult,
   Expectation,
   ExperimentOutput,
   ScoredExpectation,
@@ -76,6 +81,33 @@ export function scoreClaim(spec: ClaimSpec, output: ExperimentOutput): Score {
   if (problems.length > 0) return { verdict: 'error', reason: problems.join('; '), expectations, observations };
   const verdict = expectations.every((e) => e.pass) ? 'reproduced' : 'not reproduced';
   return { verdict, expectations, observations };
+}
+
+/** What a control's run says: whether each expectation of its `mustFail` failed, as it must. */
+export function scoreControl(spec: ClaimSpec, control: Control, output: ExperimentOutput): Pick<ControlResult, 'status' | 'discriminates' | 'reason' | 'expectations' | 'observations'> {
+  const score = scoreClaim(spec, output);
+  if (score.verdict === 'error') return { status: 'error', discriminates: false, reason: score.reason, expectations: score.expectations, observations: score.observations };
+  const passed = control.mustFail.filter((id) => score.expectations.find((e) => e.id === id)?.pass);
+  return {
+    status: passed.length === 0 ? 'discriminated' : 'not discriminated',
+    discriminates: passed.length === 0,
+    ...(passed.length > 0 ? { reason: `${passed.map((id) => `'${id}'`).join(', ')} still passes under the control` } : {}),
+    expectations: score.expectations,
+    observations: score.observations,
+  };
+}
+
+/** The verdict of a claim from its own score and its controls' results (see the module comment). */
+export function claimVerdict(own: Pick<Score, 'verdict' | 'reason'>, controls: Pick<ControlResult, 'id' | 'status' | 'reason'>[]): { verdict: Score['verdict']; reason?: string } {
+  if (own.verdict === 'error') return own;
+  const broken = controls.filter((c) => c.status === 'error');
+  if (broken.length > 0) return { verdict: 'error', reason: broken.map((c) => `control '${c.id}' failed: ${c.reason}`).join('; ') };
+  if (own.verdict === 'not reproduced') return own;
+  const blind = controls.filter((c) => c.status === 'not discriminated');
+  if (blind.length > 0) {
+    return { verdict: 'inconclusive', reason: `${blind.map((c) => `control '${c.id}': ${c.reason}`).join('; ')}, so the suite cannot tell the claim from its negation` };
+  }
+  return { verdict: own.verdict };
 }
 
 function fmt(v: number | undefined): string {

@@ -89,11 +89,8 @@ export function mergeShardRuns(outDir: string, runIds: string[], options: { prun
     for (const claimId of m.claims) {
       const from = claimDir(outDir, m.id, claimId);
       const to = claimDir(outDir, id, claimId);
-      fs.mkdirSync(to, { recursive: true });
-      for (const file of fs.readdirSync(from)) {
-        if (file === 'result.json') continue;
-        fs.copyFileSync(from + path.sep + file, to + path.sep + file);
-      }
+      // Everything but result.json, including each control's folder under controls/.
+      fs.cpSync(from, to, { recursive: true, filter: (src) => src !== path.join(from, 'result.json') });
       const result = JSON.parse(fs.readFileSync(path.join(from, 'result.json'), 'utf8')) as ClaimResult;
       writeJsonAtomic(path.join(to, 'result.json'), { ...result, runId: id });
     }

@@ -67,13 +67,21 @@ export function readRuns(dir: string): { runs: StoredRun[]; problems: StoreProbl
         problems.push({ file: resultFile, message: `invalid result: ${errors.join('; ')}` });
         continue;
       }
-      results.push(result as ClaimResult);
+      results.push(withControls(result as StoredResult));
     }
     runs.push({ manifest, dir: where, results });
   }
   // Oldest first by start time; folder names break ties (merged runs reuse their first shard's time).
   runs.sort((a, b) => a.manifest.startedAt.localeCompare(b.manifest.startedAt) || a.manifest.id.localeCompare(b.manifest.id));
   return { runs, problems };
+}
+
+/** A result as stored: version 1 results predate controls. */
+type StoredResult = Omit<ClaimResult, 'controls'> & { controls?: ClaimResult['controls'] };
+
+/** A stored result in the current shape: a version 1 result had no controls, so it gets none. */
+export function withControls(result: StoredResult): ClaimResult {
+  return { ...result, controls: result.controls ?? [] };
 }
 
 export function readPlots(runFolder: string, claimId: string): PlotSpec[] {

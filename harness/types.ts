@@ -47,6 +47,30 @@ export interface Expectation {
   paper?: PaperValue;
   /** Why this comparator and tolerance: the scientific reason, in words. */
   rationale: string;
+  /**
+   * Why no change of parameters can make this expectation fail (markdown). Every expectation is either
+   * listed in some control's `mustFail` or carries this reason.
+   */
+  noControlReason?: string;
+}
+
+/**
+ * A counterfactual run of a claim: parameters under which, by the paper's own reasoning, the claim
+ * should NOT hold (a mechanism switched off, a symmetric case, the other side of the paper's argument).
+ * It runs right after its claim with the claim's seed and is scored with the same expectations; each
+ * expectation in `mustFail` must then fail, or the claim's verdict is `inconclusive`.
+ */
+export interface Control {
+  /** Unique within the spec, kebab-case. */
+  id: string;
+  /** The counterfactual and why the claim should not hold under it (markdown). */
+  description: string;
+  /** Deep-merged over the claim's effective parameters at each tier (experiment.params ⊕ tier params). */
+  params: Params;
+  /** Tiers the control runs at; default: every tier at which the claim runs. Includes quick when the claim runs at quick. */
+  tiers?: Tier[];
+  /** Expectation ids that must fail under the control. */
+  mustFail: string[];
 }
 
 /** Something measured and shown but not scored. */
@@ -66,11 +90,20 @@ export interface ClaimSpec {
   statement: string;
   /** How we resolved what the paper leaves open, and other choices a reader must know (markdown). */
   resolutions?: string;
+  /**
+   * Markdown file(s) beside the spec (in `claims/<paper>/`) with protocol text shared by several claims
+   * of the paper, written once and rendered on each claim's page.
+   */
+  protocol?: string | string[];
   precision: 'float64' | 'float32';
   experiment: { kind: string; params: Params };
   tiers: Record<Tier, TierSpec>;
   expectations: Expectation[];
   observations?: Observation[];
+  /** Counterfactual runs that show each expectation able to fail. */
+  controls?: Control[];
+  /** Only with `controls: []`: why no counterfactual of this claim can exist (markdown). */
+  noControlReason?: string;
   /** Expectation id summarised on the index page; defaults to the first expectation. */
   keyExpectation?: string;
   /**
@@ -133,7 +166,11 @@ export interface ExperimentOutput {
 // ---------------------------------------------------------------------------------------------------
 // Scored results and runs
 
-export type Verdict = 'reproduced' | 'not reproduced' | 'error' | 'not run at this tier';
+/**
+ * `inconclusive`: the claim's expectations pass, but so does some expectation under a control that should
+ * have made it fail: the suite could not tell the claim from its negation.
+ */
+export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive' | 'error' | 'not run at this tier';
 
 export interface ScoredExpectation {
   id: string;
@@ -155,8 +192,37 @@ export interface ScoredObservation {
   paper?: PaperValue;
 }
 
+/**
+ * What a control run found. `discriminated`: every `mustFail` expectation failed; `not discriminated`:
+ * some passed; `error`: the run crashed or a metric was missing or not finite.
+ */
+export type ControlStatus = 'discriminated' | 'not discriminated' | 'error';
+
+export interface ControlResult {
+  id: string;
+  description: string;
+  /** The parameters the control ran with (the claim's tier parameters ⊕ the control's). */
+  params: Params;
+  mustFail: string[];
+  status: ControlStatus;
+  /** Every `mustFail` expectation failed. */
+  discriminates: boolean;
+  /** Set when the status is `error`, or names the `mustFail` expectations that passed. */
+  reason?: string;
+  metrics: Record<string, number>;
+  /** The claim's expectations, scored on the control's metrics. */
+  expectations: ScoredExpectation[];
+  observations: ScoredObservation[];
+  durationMs: number;
+  /** Relative to the claim's result.json: `controls/<id>/evidence.json` and `controls/<id>/plots.json`. */
+  files: { evidence?: string; plots?: string };
+}
+
+/** Results of version 1 have no `controls`; readers treat them as having none. */
+export const RESULT_SCHEMA_VERSION = 2 as const;
+
 export interface ClaimResult {
-  schemaVersion: 1;
+  schemaVersion: 1 | 2;
   claimId: string;
   title: string;
   paperKey: string;
@@ -176,8 +242,10 @@ export interface ClaimResult {
   observations: ScoredObservation[];
   startedAt: string;
   durationMs: number;
-  /** Files beside result.json, relative to it: the spec as run, raw evidence, plot data. */
-  files: { spec: string; evidence?: string; plots?: string };
+  /** The claim's controls, in spec order, that ran at this tier (empty when none ran). */
+  controls: ControlResult[];
+  /** Files beside result.json, relative to it: the spec as run, its protocol files, raw evidence, plot data. */
+  files: { spec: string; protocol?: string[]; evidence?: string; plots?: string };
   /** sha256 of the spec file's bytes: which version of the claim was run. */
   specSha256: string;
 }

@@ -32,6 +32,8 @@ export interface SpectralDensity {
   nodes: number[][];
   /** Gauss quadrature weights τ of each draw, matching `nodes`; each draw's weights sum to 1. */
   weights: number[][];
+  /** Each draw's Lanczos tridiagonal T: diagonal α and off-diagonal β, from which its nodes and weights follow. */
+  tridiagonals: { alpha: number[]; beta: number[] }[];
 }
 
 export interface SlqOptions {
@@ -65,6 +67,7 @@ function* slqSteps(n: number, options: SlqOptions): Generator<Float64Array, Spec
   const density = new Float64Array(grid.length);
   const nodes: number[][] = [];
   const weights: number[][] = [];
+  const tridiagonals: { alpha: number[]; beta: number[] }[] = [];
   for (let draw = 0; draw < draws; draw++) {
     const { alpha, beta } = yield* lanczosProgram(n, steps, Float64Array.from({ length: n }, entry)).steps;
     const m = alpha.length;
@@ -74,8 +77,9 @@ function* slqSteps(n: number, options: SlqOptions): Generator<Float64Array, Spec
     addGaussians(grid, values, tau, sigma, 1 / draws, density);
     nodes.push(Array.from(values));
     weights.push(tau);
+    tridiagonals.push({ alpha: Array.from(alpha), beta: Array.from(beta) });
   }
-  return { grid, density, nodes, weights };
+  return { grid, density, nodes, weights, tridiagonals };
 }
 
 /** φ_σ(t) = (1/n) Σᵢ N(t; λᵢ, σ²) on the grid, from all n eigenvalues. */

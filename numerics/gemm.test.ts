@@ -1,5 +1,7 @@
 import { createRng, type Rng } from '../harness/rng';
-import { gemm } from './gemm';
+import { float64Workspace, gemm, type GemmOptions, gemmUsesWasm } from './gemm';
+import { gemmPlain } from './gemm-plain';
+import { GEMM_WASM_BASE64 } from './gemm-wasm';
 
 function randomArray(length: number, rng: Rng): Float64Array {
   return Float64Array.from({ length }, () => rng.normal());
@@ -39,13 +41,34 @@ function maxRelativeError(actual: Float64Array, expected: Float64Array): number 
   return worst / scale;
 }
 
-describe('gemm', () => {
+type Product = (m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, options: Required<GemmOptions>) => void;
+
+/** The three ways to multiply: operands copied into the kernel's memory, operands in a workspace, plain JS. */
+const PRODUCTS: [string, Product][] = [
+  ['gemm on ordinary arrays', gemm],
+  [
+    'gemm on workspace arrays',
+    (m, n, k, a, b, c, options) => {
+      const [wa, wb, wc] = float64Workspace([a.length, b.length, c.length]);
+      wa.set(a);
+      wb.set(b);
+      wc.set(c);
+      gemm(m, n, k, wa, wb, wc, options);
+      c.set(wc);
+    },
+  ],
+  ['gemmPlain', gemmPlain],
+];
+
+describe.each(PRODUCTS)('%s', (_, product) => {
   it('computes α·op(A)·op(B) + β·C for random shapes, transposes, offsets and scalars', () => {
     const rng = createRng(11);
     // Odd sizes exercise the zero-padded edge panels; 300 > the K block (256) exercises the K split,
     // 130 > the M block the M split.
+    // Both kernels copy operands into panels only past some size: 40×33 and 33×40 take those paths.
     const shapes: [number, number, number][] = [
       [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 1], [4, 4, 4], [7, 9, 13], [17, 3, 31], [16, 8, 16], [130, 6, 300], [9, 37, 260],
+      [40, 33, 7], [33, 40, 270], [6, 10, 1000],
     ];
     for (const [m, n, k] of shapes) {
       for (const transA of [false, true]) {
@@ -60,13 +83,16 @@ describe('gemm', () => {
           const c = randomArray(cOffset + m * n + rng.int(3), rng);
           const options = { transA, transB, alpha, beta, aOffset, bOffset, cOffset };
           const expected = naive(m, n, k, a, b, c, options);
-          gemm(m, n, k, a, b, c, options);
+          product(m, n, k, a, b, c, options);
           expect(maxRelativeError(c, expected)).toBeLessThan(1e-13 * Math.max(1, k));
         }
       }
     }
   });
 
+});
+
+describe('gemm', () => {
   it('defaults to C = A·B with no transposes, α = 1, β = 0', () => {
     const c = new Float64Array(4).fill(NaN); // β = 0 must not read C
     gemm(2, 2, 3, Float64Array.of(1, 2, 3, 4, 5, 6), Float64Array.of(7, 8, 9, 10, 11, 12), c);
@@ -91,5 +117,19 @@ describe('gemm', () => {
     expect(() => gemm(2, 2, 2, new Float64Array(3), new Float64Array(4), new Float64Array(4))).toThrow(RangeError);
     expect(() => gemm(2, 2, 2, new Float64Array(4), new Float64Array(4), new Float64Array(4), { cOffset: 1 })).toThrow(RangeError);
     expect(() => gemm(-1, 2, 2, new Float64Array(4), new Float64Array(4), new Float64Array(4))).toThrow(RangeError);
+  });
+
+  it('multiplies in place when every operand is in one workspace, offsets included', () => {
+    const [theta, x, z] = float64Workspace([2 + 6, 2 * 3, 2 * 2]);
+    theta.set([9, 9, 1, 0, 0, 0, 1, 0]); // W = [[1, 0, 0], [0, 1, 0]] at offset 2
+    x.set([1, 2, 3, 4, 5, 6]);
+    gemm(2, 2, 3, x, theta, z, { transB: true, bOffset: 2 });
+    expect(Array.from(z)).toEqual([1, 2, 4, 5]);
+  });
+
+  it('runs on the shipped WebAssembly SIMD kernel, whose bytes are those built from wasm/gemm.ts', () => {
+    expect(gemmUsesWasm).toBe(true);
+    const { compileGemm } = require('../wasm/build.js') as { compileGemm(): Buffer };
+    expect(compileGemm().toString('base64')).toBe(GEMM_WASM_BASE64);
   });
 });

@@ -12,7 +12,7 @@ const usage = 'claimbench check <ids|globs…> [--tier T] [--in DIR] [--seed N] 
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'run claims and compare with the latest stored run of the same tier (exit 1 on a regression)',
+  summary: 'run claims and compare with the latest stored run of the same tier (exit 1 on a regression, e.g. reproduced → inconclusive)',
   usage,
   async run(args) {
     const { values, positionals } = parseCommandArgs(
@@ -35,6 +35,10 @@ export const checkCommand: Command = {
       console.log(JSON.stringify({ run: { id: manifest.id, dir: path.join(inDir, 'runs', manifest.id) }, seed, comparisons }));
     } else {
       console.log(comparisonTable(comparisons));
+      for (const c of comparisons.filter((x) => x.before !== null && x.before !== x.after)) console.log(`\nFLIP ${c.claimId}: ${c.before} → ${c.after}`);
+      for (const c of comparisons.filter((x) => x.controlFlips.length > 0)) {
+        console.log(`\nCONTROLS ${c.claimId}:\n  ${c.controlFlips.map((f) => `${f.id}: ${f.before ?? 'not run'} → ${f.after ?? 'not run'}`).join('\n  ')}`);
+      }
       for (const c of comparisons.filter((x) => x.regression)) console.log(`\nREGRESSION ${c.claimId}:\n  ${c.reasons.join('\n  ')}`);
       console.log(`\ncheck run ${manifest.id} (tier ${tier}, seed ${seed}) stored in ${inDir}`);
     }

@@ -68,10 +68,14 @@ export const runCommand: Command = {
   },
 };
 
-/** 0 when every claim that ran reproduced, 1 when some did not, 2 when some errored. */
-export function exitCode(results: ClaimResult[]): number {
+/**
+ * 0 when every claim that ran reproduced; 1 when some did not; 3 when some are inconclusive (a control
+ * passed what it should have failed) and none failed; 2 when some errored (highest precedence).
+ */
+export function exitCode(results: Pick<ClaimResult, 'verdict'>[]): number {
   if (results.some((r) => r.verdict === 'error')) return 2;
   if (results.some((r) => r.verdict === 'not reproduced')) return 1;
+  if (results.some((r) => r.verdict === 'inconclusive')) return 3;
   return 0;
 }
 
@@ -103,11 +107,12 @@ export function jsonSummary(id: string, dir: string, results: ClaimResult[]) {
       ...(r.reason ? { reason: r.reason } : {}),
       metrics: r.metrics,
       expectations: r.expectations.map((e) => ({ id: e.id, metric: e.metric, measured: e.measured, pass: e.pass })),
+      controls: r.controls.map((c) => ({ id: c.id, status: c.status, discriminates: c.discriminates, ...(c.reason ? { reason: c.reason } : {}), mustFail: c.mustFail, expectations: c.expectations.map((e) => ({ id: e.id, measured: e.measured, pass: e.pass })) })),
     })),
   };
 }
 
-export const MARK: Record<ClaimResult['verdict'], string> = { reproduced: '✓', 'not reproduced': '✗', error: '!', 'not run at this tier': '–' };
+export const MARK: Record<ClaimResult['verdict'], string> = { reproduced: '✓', 'not reproduced': '✗', inconclusive: '?', error: '!', 'not run at this tier': '–' };
 
 export function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): string {
   const rows = results.map((r) => {
@@ -115,7 +120,7 @@ export function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): str
     const keyId = spec?.keyExpectation ?? spec?.expectations[0]?.id;
     // A claim that did not reproduce shows the first expectation it failed, not its key metric.
     const key = r.expectations.find((e) => !e.pass && r.verdict === 'not reproduced') ?? r.expectations.find((e) => e.id === keyId);
-    const keyText = key ? `${key.metric} = ${key.measured === null ? '—' : formatNumber(key.measured)} (want ${key.tolerance})` : r.reason ? truncate(r.reason, 70) : '';
+    const keyText = r.verdict === 'inconclusive' && r.reason ? truncate(r.reason, 70) : key ? `${key.metric} = ${key.measured === null ? '—' : formatNumber(key.measured)} (want ${key.tolerance})` : r.reason ? truncate(r.reason, 70) : '';
     return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, formatDuration(r.durationMs)];
   });
   return table(['claim', 'verdict', 'key (or first failing) metric vs tolerance', 'time'], rows);
@@ -146,7 +151,8 @@ export function progressPrinter(claims: LoadedClaim[], options: { tty?: boolean;
       write(`[${event.index + 1}/${event.total}] ${event.claimId} …${tty ? '' : '\n'}`);
     } else if (event.type === 'progress') {
       const t = now();
-      const position = `[${claims.findIndex((c) => c.spec.id === event.claimId) + 1}/${claims.length}] ${event.claimId} ${event.done}/${event.total}`;
+      const control = event.controlId ? ` control ${event.controlId}` : '';
+      const position = `[${claims.findIndex((c) => c.spec.id === event.claimId) + 1}/${claims.length}] ${event.claimId}${control} ${event.done}/${event.total}`;
       if (tty) {
         if (t - last < 100 && event.done < event.total) return;
         last = t;

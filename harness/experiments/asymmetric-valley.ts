@@ -3,6 +3,18 @@
  * one-dimensional valley. L(w) = a·w for w ≥ 0 (the flat side) and L(w) = −c·a·w for w < 0 (c times
  * steeper). SGD w ← w − η(∇L(w) + ω) with ω ~ U(−v, v) keeps bouncing across the bottom; the average of
  * its iterates lies on the flat side (E[w̄] > 0), which is the bias SWA exploits.
+ *
+ * The bias comes from the oscillation across an asymmetric bottom (SGD spends longer on the flat side),
+ * not from the noise: each c also gets one noiseless run (v = 0, same η) for comparison, and
+ * `biasOverStep` = E[w̄]/η shows the step-size scaling (≈ (c − 1)/2 for constant slopes).
+ *
+ * Recomputing the metrics from `evidence.json` alone: for each c, `averages[cX]` holds w̄ of every seed;
+ * `meanAverage` is their mean, `tStatistic` = mean / (sd/√n) with the n − 1 sample sd, `positiveFraction`
+ * the share with w̄ > 0, `biasOverStep` = meanAverage / `learningRate`; `minTStatistic` is the least
+ * tStatistic over c. `noiseless[cX]` is w̄ of the noiseless run (`noiselessAverage`), reproducible by hand
+ * from the update rule. `example` keeps every iterate of seed 0 of the first c: its `average` is the
+ * mean of the last `averageFraction` of them, and the noise draws follow from consecutive iterates as
+ * ω_t = (w_t − w_{t+1})/η − ∇L(w_t).
  */
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
@@ -66,10 +78,14 @@ export const asymmetricValley: ExperimentKind<AsymmetricValleyParams> = {
       seeds: { type: 'integer', minimum: 2 },
     },
   },
-  metrics: (p) => [...p.steepness.flatMap((c) => [`${key(c)}.meanAverage`, `${key(c)}.tStatistic`, `${key(c)}.positiveFraction`]), 'minTStatistic'],
+  metrics: (p) => [
+    ...p.steepness.flatMap((c) => ['meanAverage', 'tStatistic', 'positiveFraction', 'biasOverStep', 'noiselessAverage'].map((m) => `${key(c)}.${m}`)),
+    'minTStatistic',
+  ],
   run(params, ctx): ExperimentOutput {
     const metrics: Record<string, number> = {};
     const averages: Record<string, number[]> = {};
+    const noiseless: Record<string, number> = {};
     params.steepness.forEach((c, ci) => {
       const runs = Array.from({ length: params.seeds }, (_, s) => valleySgd(params, c, ctx.rng.fork(`c=${c} seed=${s}`)).average);
       const m = mean(runs);
@@ -77,6 +93,10 @@ export const asymmetricValley: ExperimentKind<AsymmetricValleyParams> = {
       metrics[`${key(c)}.meanAverage`] = m;
       metrics[`${key(c)}.tStatistic`] = m / (sd / Math.sqrt(runs.length));
       metrics[`${key(c)}.positiveFraction`] = runs.filter((v) => v > 0).length / runs.length;
+      metrics[`${key(c)}.biasOverStep`] = m / params.learningRate;
+      // With v = 0 every draw is multiplied by 0: the run is deterministic.
+      noiseless[key(c)] = valleySgd({ ...params, noise: 0 }, c, ctx.rng.fork(`c=${c} noiseless`)).average;
+      metrics[`${key(c)}.noiselessAverage`] = noiseless[key(c)];
       averages[key(c)] = runs;
       ctx.progress(ci + 1, params.steepness.length);
     });
@@ -86,8 +106,11 @@ export const asymmetricValley: ExperimentKind<AsymmetricValleyParams> = {
     return {
       metrics,
       evidence: {
-        description: 'Per steepness c: the averaged iterate w̄ of each seed (SGD from w = 0; the average is over the last part of the run). The example run repeats seed 0 of the first c with every iterate.',
+        description: 'Per steepness c: the averaged iterate w̄ of each seed (SGD from w = 0; the average is over the last part of the run) and of one noiseless run. The example run repeats seed 0 of the first c with every iterate.',
+        learningRate: params.learningRate,
+        averageFraction: params.averageFraction,
         averages,
+        noiseless,
         example: { c, iterates: example.iterates, average: example.average },
       },
       plots: valleyPlots(params, c, example),

@@ -11,9 +11,10 @@ import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnist
 import { type TfjsDataset, tfjsDataset } from '../../models/tfjs/data';
 import type { TfjsMlpSpec } from '../../models/tfjs/layout';
 import { type TfjsMlpObjective, tfjsMlpObjective } from '../../models/tfjs/objective';
+import { takeFloat64 } from '../../models/tfjs/read';
 import { trainMlp } from '../../models/tfjs/train';
-import { linearGrid, slqDensity } from '../../numerics/density';
-import { type SymmetricOperator, topEigenpairs, topEigenspaceEnergy } from '../../numerics/lanczos';
+import { type SpectralDensity, linearGrid, slqDensityProgram } from '../../numerics/density';
+import { type AsyncSymmetricOperator, runProgramAsync, topEigenpairsProgram, topEigenspaceEnergy } from '../../numerics/lanczos';
 import type { ExperimentContext, ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
@@ -132,9 +133,9 @@ export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
       const trained = {} as Record<VariantKey, Trained>;
       const spectra = {} as Record<VariantKey, Spectrum>;
       for (const { key, batchNorm } of VARIANTS) {
-        trained[key] = trainVariant({ widths, activation: 'relu', batchNorm }, params, train, test, ctx);
+        trained[key] = await trainVariant({ widths, activation: 'relu', batchNorm }, params, train, test, ctx);
         advance();
-        spectra[key] = analyseSpectrum(trained[key], params, train, hessianBatch, ctx.rng.fork(`spectrum ${key}`));
+        spectra[key] = await analyseSpectrum(trained[key], params, train, hessianBatch, ctx.rng.fork(`spectrum ${key}`));
         advance();
       }
       // One normalised axis for both densities, wide enough for the larger outlier ratio on either side.
@@ -142,9 +143,9 @@ export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
       const reach = 1.05 * Math.max(ratio('noBn'), ratio('bn'));
       const grid = linearGrid(-reach, reach, params.density.gridPoints);
       const sigma = params.density.sigmaFraction * 2 * reach;
-      const densities = {} as Record<VariantKey, ReturnType<typeof slqDensity>>;
+      const densities = {} as Record<VariantKey, SpectralDensity>;
       for (const { key } of VARIANTS) {
-        densities[key] = normalisedDensity(trained[key], spectra[key].eigenvalues[params.hessian.k - 1], params, hessianBatch, grid, sigma, ctx.rng.fork(`density ${key}`));
+        densities[key] = await normalisedDensity(trained[key], spectra[key].eigenvalues[params.hessian.k - 1], params, hessianBatch, grid, sigma, ctx.rng.fork(`density ${key}`));
         advance();
       }
       return report(params, trained, spectra, densities, sigma);
@@ -154,59 +155,50 @@ export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
   },
 };
 
-function trainVariant(spec: TfjsMlpSpec, params: BnHessianOutliersParams, train: TfjsDataset, test: TfjsDataset, ctx: ExperimentContext): Trained {
+async function trainVariant(spec: TfjsMlpSpec, params: BnHessianOutliersParams, train: TfjsDataset, test: TfjsDataset, ctx: ExperimentContext): Promise<Trained> {
   const objective = tfjsMlpObjective(spec, CLASSIFICATION_LOSS);
   // Forks by name, not by variant: both networks start from the same dense weights and see the same minibatches.
   const theta0 = initialTheta(spec, ctx.rng.fork('init'));
   const { learningRate, momentum, epochs, batchSize } = params.training;
-  const result = trainMlp(objective, train, theta0, { optimizer: { kind: 'sgd', learningRate, momentum }, epochs, batchSize, rng: ctx.rng.fork('minibatches') });
+  const result = await trainMlp(objective, train, theta0, { optimizer: { kind: 'sgd', learningRate, momentum }, epochs, batchSize, rng: ctx.rng.fork('minibatches') });
   disposeStatistics([result.runningStatistics]);
   if (result.diverged !== undefined) throw new Error(`training ${spec.batchNorm ? 'with' : 'without'} batch norm diverged: ${result.diverged}`);
-  return { objective, theta: result.theta, trace: result.trace, score: scoreClassifier(objective, result.theta, train, test) };
+  return { objective, theta: result.theta, trace: result.trace, score: await scoreClassifier(objective, result.theta, train, test) };
 }
 
 /** The Hessian at θ on `batch` as a float64 operator for numerics/ (float32 inside), scaled by `scale`. */
-function hessianOperator(objective: TfjsMlpObjective, theta: tf.Tensor1D, batch: TfjsDataset, scale = 1): SymmetricOperator {
-  return (v) => {
-    const hv = tf.tidy(() => tf.mul(objective.hvp(theta, tf.tensor1d(Float32Array.from(v)), batch), scale));
-    const values = Float64Array.from(hv.dataSync());
-    hv.dispose();
-    return values;
-  };
+function hessianOperator(objective: TfjsMlpObjective, theta: tf.Tensor1D, batch: TfjsDataset, scale = 1): AsyncSymmetricOperator {
+  return (v) => takeFloat64(tf.tidy(() => tf.mul(objective.hvp(theta, tf.tensor1d(Float32Array.from(v)), batch), scale)));
 }
 
-function analyseSpectrum(model: Trained, params: BnHessianOutliersParams, train: TfjsDataset, batch: TfjsDataset, rng: Rng): Spectrum {
+async function analyseSpectrum(model: Trained, params: BnHessianOutliersParams, train: TfjsDataset, batch: TfjsDataset, rng: Rng): Promise<Spectrum> {
   const { objective } = model;
   const theta = tf.tensor1d(model.theta);
   try {
     const { k, lanczosSteps } = params.hessian;
-    const top = topEigenpairs(hessianOperator(objective, theta, batch), objective.dim, k, { steps: lanczosSteps, which: 'algebraic', rng: rng.fork('lanczos') });
-    const gradientOn = (data: TfjsDataset): Float64Array => {
-      const g = objective.gradient(theta, data);
-      const values = Float64Array.from(g.dataSync());
-      g.dispose();
-      return values;
-    };
-    const g = gradientOn(batch);
+    const top = await runProgramAsync(topEigenpairsProgram(objective.dim, k, { steps: lanczosSteps, which: 'algebraic', rng: rng.fork('lanczos') }), hessianOperator(objective, theta, batch));
+    const gradientOn = (data: TfjsDataset): Promise<Float64Array> => takeFloat64(objective.gradient(theta, data));
+    const g = await gradientOn(batch);
     const cumulativeEnergy = top.vectors.map((_, j) => topEigenspaceEnergy(top.vectors.slice(0, j + 1), g));
     const n = train.x.shape[0];
     const sampler = rng.fork('minibatches');
-    const minibatchEnergies = Array.from({ length: params.minibatchGradients }, () => {
+    const minibatchEnergies: number[] = [];
+    for (let draw = 0; draw < params.minibatchGradients; draw++) {
       const rows = Int32Array.from({ length: params.training.batchSize }, () => sampler.int(n));
       const minibatch = tf.tidy(() => ({ x: tf.gather(train.x, rows), y: tf.gather(train.y, rows) }));
       try {
-        return topEigenspaceEnergy(top.vectors, gradientOn(minibatch));
+        minibatchEnergies.push(topEigenspaceEnergy(top.vectors, await gradientOn(minibatch)));
       } finally {
         tf.dispose(minibatch);
       }
-    });
+    }
     return { eigenvalues: top.values, residualNorms: top.residualNorms, cumulativeEnergy, minibatchEnergies };
   } finally {
     theta.dispose();
   }
 }
 
-function normalisedDensity(
+async function normalisedDensity(
   model: Trained,
   lambdaK: number,
   params: BnHessianOutliersParams,
@@ -214,11 +206,11 @@ function normalisedDensity(
   grid: Float64Array,
   sigma: number,
   rng: Rng,
-): ReturnType<typeof slqDensity> {
+): Promise<SpectralDensity> {
   const theta = tf.tensor1d(model.theta);
   try {
     const { draws, steps } = params.density;
-    return slqDensity(hessianOperator(model.objective, theta, batch, 1 / lambdaK), model.objective.dim, { draws, steps, sigma, grid, rng });
+    return await runProgramAsync(slqDensityProgram(model.objective.dim, { draws, steps, sigma, grid, rng }), hessianOperator(model.objective, theta, batch, 1 / lambdaK));
   } finally {
     theta.dispose();
   }
@@ -230,7 +222,7 @@ function report(
   params: BnHessianOutliersParams,
   trained: Record<VariantKey, Trained>,
   spectra: Record<VariantKey, Spectrum>,
-  densities: Record<VariantKey, ReturnType<typeof slqDensity>>,
+  densities: Record<VariantKey, SpectralDensity>,
   sigma: number,
 ): ExperimentOutput {
   const k = params.hessian.k;
@@ -277,7 +269,7 @@ function plots(
   params: BnHessianOutliersParams,
   trained: Record<VariantKey, Trained>,
   spectra: Record<VariantKey, Spectrum>,
-  densities: Record<VariantKey, ReturnType<typeof slqDensity>>,
+  densities: Record<VariantKey, SpectralDensity>,
 ): PlotSpec[] {
   const k = params.hessian.k;
   const floor = 1e-8;

@@ -138,7 +138,7 @@ function makeProblem(spec: ProblemSpec, seed: number): Problem {
       };
     }
     case 'mlp': {
-      const { data, recipe } = spec.data.source === 'gaussian' ? gaussianAutoencoderData(spec.data, rng) : mnistData(spec.data, rng);
+      const { data, recipe } = spec.data.source === 'gaussian' ? gaussianAutoencoderData(spec.data, rng) : mnistDataWithRecipe(spec.data, rng);
       const widths = spec.network.widths;
       if (widths[0] !== data.inputDim || widths[widths.length - 1] !== data.outputDim) {
         throw new RangeError(`network ${widths.join('→')} does not fit data of ${data.inputDim} inputs and ${data.outputDim} targets`);
@@ -168,7 +168,12 @@ const FEATURE_RECIPES: Record<MnistDataSpec['features']['kind'], string> = {
   pca: 'pixels / 255, centred per pixel over these images, projected onto the top principal components (datasets/mnist.ts pca)',
 };
 
-function mnistData(spec: MnistDataSpec, rng: ReturnType<typeof createRng>): { data: Dataset64; recipe: JsonValue } {
+/** The data set of an MNIST problem, exactly as `buildProblem(spec, seed)` builds it when given `createRng(seed)`. */
+export function mnistData(spec: MnistDataSpec, rng: ReturnType<typeof createRng>): Dataset64 {
+  return mnistDataWithRecipe(spec, rng).data;
+}
+
+function mnistDataWithRecipe(spec: MnistDataSpec, rng: ReturnType<typeof createRng>): { data: Dataset64; recipe: JsonValue } {
   const subset = loadMnist({ split: 'train', count: spec.images, classes: spec.classes });
   const n = subset.n;
   const { x, dim: d } = mnistFeatures(spec.features, subset);

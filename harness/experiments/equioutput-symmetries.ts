@@ -3,14 +3,45 @@
  * layer and flipping the sign of a unit (its incoming weights and bias, and its outgoing weights) leave
  * the network function unchanged, since tanh is odd. The group they generate has order
  * #G = Π_l M_l!·2^{M_l} over the hidden widths M_l, and a generic weight vector has #G distinct images.
+ *
+ * `transformation` switches parts of the compensation off, for counterfactuals: `permuteOutgoing: false`
+ * moves a unit's incoming weights but leaves the next layer's columns in place; `flipOutgoing: false`
+ * negates a unit's incoming weights and bias but not its outgoing weights; `flipRule: 'logistic'` is the
+ * equioutput flip of a logistic unit, σ(−z) = 1 − σ(z): negate the outgoing weights *and* add them to the
+ * next layer's bias — it keeps the outputs but, unlike the odd flip, it is not an isometry of w.
+ *
+ * Recomputing the metrics from `evidence.json` alone: build the network of `widths`/`activation` from
+ * `theta` (flat order of models/mlp.ts; hidden layers σ(W·a + b), linear output) and evaluate it on
+ * `inputs` (row-major, `inputs.length / widths[0]` rows): that gives `outputs`. `elements` lists the
+ * group elements checked — every element when `exhaustive` (the product over hidden layers of all
+ * permutations π and sign vectors s), otherwise the sampled ones — each as per-layer `permutations`
+ * (unit i moves to π(i)) and `signs`. Apply each with `transformation` and evaluate:
+ * - `maxOutputDeviation` = max over elements and outputs of |y(g·w) − y(w)| / max|y(w)|;
+ * - `maxNormDeviation` = max over elements of |‖g·w‖ − ‖w‖| / ‖w‖;
+ * - `distinctImages` = number of distinct g·w (exact float64 equality), `distinctImagesPerGroupOrder` that
+ *   over `groupOrder` = Π M_l!·2^{M_l}; `checked` = number of elements.
+ * `worst` records the element with the largest output deviation and its image, as a spot check.
  */
 import { forward, parameterLayout, type MlpSpec } from '../../models';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput } from '../types';
 
+export interface Transformation {
+  /** Move the unit's outgoing weights with it (default true). */
+  permuteOutgoing: boolean;
+  /** Negate the unit's outgoing weights when it is flipped (default true). */
+  flipOutgoing: boolean;
+  /** `odd`: the flip of an odd activation; `logistic`: also add the outgoing weights to the next bias. */
+  flipRule: 'odd' | 'logistic';
+}
+
+const COMPENSATED: Transformation = { permuteOutgoing: true, flipOutgoing: true, flipRule: 'odd' };
+
 export interface EquioutputParams {
   network: MlpSpec;
+  /** Which compensations a group element applies; default: all, with the odd flip. */
+  transformation?: Partial<Transformation>;
   /** Inputs on which outputs are compared, drawn from N(0, 1). */
   inputs: number;
   /** Enumerate the whole group when #G is at most this; otherwise draw `samples` random elements. */
@@ -35,9 +66,9 @@ export function groupOrder(widths: number[]): number {
 
 /**
  * θ after the symmetry: unit i of hidden layer l moves to position π_l(i) with sign s_l(i) applied to its
- * incoming weights, its bias and its outgoing weights.
+ * incoming weights, its bias and its outgoing weights (as far as `how` compensates; see the module comment).
  */
-export function applySymmetry(net: MlpSpec, theta: Float64Array, g: HiddenSymmetry): Float64Array {
+export function applySymmetry(net: MlpSpec, theta: Float64Array, g: HiddenSymmetry, how: Transformation = COMPENSATED): Float64Array {
   const layout = parameterLayout(net);
   const out = Float64Array.from(theta);
   // Rows of layer l (incoming) and columns of layer l+1 (outgoing) move together.
@@ -51,7 +82,14 @@ export function applySymmetry(net: MlpSpec, theta: Float64Array, g: HiddenSymmet
       const to = perm[i];
       for (let c = 0; c < inL.inDim; c++) out[inL.weightOffset + to * inL.inDim + c] = sign[i] * source[inL.weightOffset + i * inL.inDim + c];
       if (inL.biasOffset !== null) out[inL.biasOffset + to] = sign[i] * source[inL.biasOffset + i];
-      for (let r = 0; r < next.outDim; r++) out[next.weightOffset + r * next.inDim + to] = sign[i] * source[next.weightOffset + r * next.inDim + i];
+      const column = how.permuteOutgoing ? to : i;
+      const outgoingSign = how.flipOutgoing ? sign[i] : 1;
+      for (let r = 0; r < next.outDim; r++) {
+        const w = source[next.weightOffset + r * next.inDim + i];
+        out[next.weightOffset + r * next.inDim + column] = outgoingSign * w;
+        // σ(−z) = 1 − σ(z): the flipped unit's output enters the next layer as w − w·σ(z).
+        if (how.flipRule === 'logistic' && sign[i] < 0 && next.biasOffset !== null) out[next.biasOffset + r] += w;
+      }
     }
   }
   return out;
@@ -105,16 +143,26 @@ export const equioutputSymmetries: ExperimentKind<EquioutputParams> = {
         type: 'object',
         additionalProperties: false,
         required: ['widths', 'activation'],
-        properties: { widths: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3 }, activation: { const: 'tanh' }, bias: { type: 'boolean' } },
+        properties: { widths: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3 }, activation: { enum: ['tanh', 'sigmoid'] }, bias: { type: 'boolean' } },
+      },
+      transformation: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { permuteOutgoing: { type: 'boolean' }, flipOutgoing: { type: 'boolean' }, flipRule: { enum: ['odd', 'logistic'] } },
       },
       inputs: { type: 'integer', minimum: 1 },
       exhaustiveUpTo: { type: 'integer', minimum: 1 },
       samples: { type: 'integer', minimum: 1 },
     },
   },
+  check(params) {
+    const logistic = params.transformation?.flipRule === 'logistic';
+    return logistic && params.network.bias === false ? [{ path: '/transformation/flipRule', message: 'the logistic flip shifts the next layer\'s bias: the network needs biases' }] : [];
+  },
   metrics: () => ['groupOrder', 'checked', 'exhaustive', 'maxOutputDeviation', 'maxNormDeviation', 'distinctImages', 'distinctImagesPerGroupOrder'],
   run(params, ctx): ExperimentOutput {
     const net = params.network;
+    const how: Transformation = { ...COMPENSATED, ...params.transformation };
     const widths = net.widths;
     const hidden = widths.slice(1, -1);
     const order = groupOrder(widths);
@@ -129,12 +177,18 @@ export const equioutputSymmetries: ExperimentKind<EquioutputParams> = {
     let maxOutputDeviation = 0;
     let maxNormDeviation = 0;
     let checked = 0;
+    const sampled: HiddenSymmetry[] = [];
+    let worst: { element: HiddenSymmetry; outputDeviation: number; image: number[] } | null = null;
     const elements = exhaustive ? allSymmetries(hidden) : (function* () { for (let i = 0; i < params.samples; i++) yield randomSymmetry(hidden, rng); })();
     const total = exhaustive ? order : params.samples;
     for (const g of elements) {
-      const image = applySymmetry(net, theta, g);
+      const image = applySymmetry(net, theta, g, how);
       const out = forward(net, image, x, params.inputs);
-      for (let i = 0; i < out.length; i++) maxOutputDeviation = Math.max(maxOutputDeviation, Math.abs(out[i] - reference[i]) / scale);
+      let deviation = 0;
+      for (let i = 0; i < out.length; i++) deviation = Math.max(deviation, Math.abs(out[i] - reference[i]) / scale);
+      if (worst === null || deviation > worst.outputDeviation) worst = { element: g, outputDeviation: deviation, image: Array.from(image) };
+      maxOutputDeviation = Math.max(maxOutputDeviation, deviation);
+      if (!exhaustive) sampled.push(g);
       maxNormDeviation = Math.max(maxNormDeviation, Math.abs(Math.hypot(...image) - norm) / norm);
       // Images are compared exactly: a symmetry only moves and negates entries, so no rounding is involved.
       if (exhaustive) images.add(Array.from(image).join(','));
@@ -152,7 +206,13 @@ export const equioutputSymmetries: ExperimentKind<EquioutputParams> = {
         distinctImagesPerGroupOrder: exhaustive ? images.size / order : NaN,
       },
       evidence: {
-        description: 'The generic weight vector (flat order of models/mlp.ts), the inputs, its outputs, and the largest relative deviations of outputs and ‖w‖ over the checked group elements.',
+        description: 'The generic weight vector (flat order of models/mlp.ts), the inputs (row-major), its outputs, the transformation rule and the group elements checked (all of them when exhaustive, else the sampled list); the element with the largest output deviation and its image.',
+        widths,
+        activation: net.activation,
+        transformation: { ...how },
+        exhaustive,
+        elements: exhaustive ? 'every element: all per-layer permutations × all sign vectors' : (sampled as never),
+        worst: worst as never,
         theta: Array.from(theta),
         inputs: Array.from(x),
         outputs: Array.from(reference),

@@ -18,6 +18,7 @@ import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
 import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
+import { readInt32 } from '../../models/tfjs/read';
 import { type SafeActivation, type TfjsEngine, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
 
 export interface OptimiserInterpolationParams {
@@ -148,40 +149,42 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
     const pairs: Pair[] = [];
     const total = SETTINGS.length * params.seeds * params.optimisers.length;
     try {
-      SETTINGS.forEach(({ label, batchNorm }, setting) => {
+      for (const [setting, { label, batchNorm }] of SETTINGS.entries()) {
         const spec: TfjsMlpSpec = { widths, activation: params.network.activation, batchNorm };
         const objective = engine.tfjsMlpObjective(spec, { kind: 'softmax-ce-mean' });
-        const loss = (theta: ArrayLike<number>): number => lossAt(engine, objective, train, theta);
+        const loss = (theta: ArrayLike<number>): Promise<number> => lossAt(engine, objective, train, theta);
         for (let seed = 0; seed < params.seeds; seed++) {
           // The dense initialisation is the same with and without batch norm (γ = 1, β = 0 appended).
           const theta0 = initialTheta(spec, ctx.rng.fork(`init ${seed}`));
-          const own = params.optimisers.map(({ name, optimizer }, optimiser): Solution => {
-            const trained = engine.trainMlp(objective, train, theta0, { optimizer, ...params.training, rng: ctx.rng.fork(`minibatches ${seed}`) });
+          const own: Solution[] = [];
+          for (const [optimiser, { name, optimizer }] of params.optimisers.entries()) {
+            const trained = await engine.trainMlp(objective, train, theta0, { optimizer, ...params.training, rng: ctx.rng.fork(`minibatches ${seed}`) });
             engine.tf.dispose(trained.runningStatistics ?? []);
             if (trained.diverged !== undefined) throw new Error(`${name} ${label}, seed ${seed}, diverged: ${trained.diverged}`);
-            const predictions = predict(engine, spec, trained.theta, train.x, test.x);
+            const predictions = await predict(engine, spec, trained.theta, train.x, test.x);
             ctx.progress(solutions.length + optimiser + 1, total);
-            return {
+            own.push({
               setting,
               seed,
               optimiser,
               theta: trained.theta,
-              finalLoss: loss(trained.theta),
+              finalLoss: await loss(trained.theta),
               testAccuracy: 1 - disagreement(predictions, testLabels),
               predictions,
               trace: trained.trace,
-            };
-          });
+            });
+          }
           solutions.push(...own);
           const t = Array.from(linearGrid(0, 1, params.interpolationPoints));
           for (let a = 0; a < own.length; a++) {
             for (let b = a + 1; b < own.length; b++) {
-              const losses = t.map((ti) => loss(interpolate(own[a].theta, own[b].theta, ti)));
+              const losses: number[] = [];
+              for (const ti of t) losses.push(await loss(interpolate(own[a].theta, own[b].theta, ti)));
               pairs.push({ setting, seed, a, b, t, losses, relativeBarrier: relativeBarrier(losses), disagreement: disagreement(own[a].predictions, own[b].predictions) });
             }
           }
         }
-      });
+      }
     } finally {
       engine.tf.dispose([train, test]);
     }
@@ -190,13 +193,18 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
 };
 
 /** Predicted test classes, batch norm (if any) normalising with the whole training set's statistics at θ. */
-function predict(engine: TfjsEngine, spec: TfjsMlpSpec, theta: Float32Array, trainX: Tensor2D, testX: Tensor2D): Int32Array {
+async function predict(engine: TfjsEngine, spec: TfjsMlpSpec, theta: Float32Array, trainX: Tensor2D, testX: Tensor2D): Promise<Int32Array> {
   const { tf } = engine;
-  return tf.tidy(() => {
+  const classes = tf.tidy(() => {
     const t = tf.tensor1d(theta);
     const statistics = engine.batchStatistics(spec, t, trainX);
-    return tf.argMax(engine.mlpOutputs(spec, t, testX, { kind: 'eval', statistics }), 1).dataSync() as Int32Array;
+    return tf.argMax(engine.mlpOutputs(spec, t, testX, { kind: 'eval', statistics }), 1);
   });
+  try {
+    return await readInt32(classes);
+  } finally {
+    classes.dispose();
+  }
 }
 
 function mean(values: number[]): number {

@@ -11,10 +11,11 @@
  */
 import { type MnistFeatures, mnistClassification, mnistFeaturesSchema, MNIST_CLASSES } from '../../datasets/mnist-classification';
 import type { TfjsMlpSpec } from '../../models/tfjs/layout';
+import { takeFloat64 } from '../../models/tfjs/read';
 import type { OptimizerSpec } from '../../models/tfjs/train';
 import { eighTridiagonal } from '../../numerics/eigh';
-import { lanczos, type SymmetricOperator } from '../../numerics/lanczos';
-import { contourSegments, type Grid, sampleGrid } from '../contours';
+import { type AsyncSymmetricOperator, type OperatorProgram, type SymmetricOperator, lanczosProgram, runProgram, runProgramAsync } from '../../numerics/lanczos';
+import { contourSegments, type Grid, sampleGridAsync } from '../contours';
 import { filterNormalisedPlane, gaussianDirection, planePoint } from '../directions';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
@@ -38,22 +39,33 @@ export interface ExtremeEigenvalues {
  * al.'s two eigensolver calls at half the Hessian-vector products (steps + 2, the 2 for the residuals).
  */
 export function extremeEigenvalues(apply: SymmetricOperator, n: number, steps: number, rng: Rng): ExtremeEigenvalues {
+  return runProgram(extremeEigenvaluesProgram(n, steps, rng), apply);
+}
+
+/** `extremeEigenvalues` as an operator program (numerics/lanczos.ts), for the asynchronous tfjs operator. */
+export function extremeEigenvaluesProgram(n: number, steps: number, rng: Rng): OperatorProgram<ExtremeEigenvalues> {
+  return { n, steps: extremeEigenvaluesSteps(n, steps, rng) };
+}
+
+function* extremeEigenvaluesSteps(n: number, steps: number, rng: Rng): Generator<Float64Array, ExtremeEigenvalues, Float64Array> {
   const start = Float64Array.from({ length: n }, () => rng.normal());
-  const { alpha, beta, basis } = lanczos(apply, n, steps, start);
+  const { alpha, beta, basis } = yield* lanczosProgram(n, steps, start).steps;
   const m = alpha.length;
   const { values, vectors } = eighTridiagonal(alpha, beta);
-  const residual = (i: number): number => {
+  function* residual(i: number): Generator<Float64Array, number, Float64Array> {
     const y = new Float64Array(n);
     for (let j = 0; j < m; j++) {
       const s = vectors![j * m + i];
       for (let k = 0; k < n; k++) y[k] += s * basis[j][k];
     }
-    const image = apply(y);
+    const image = yield y;
     let sum = 0;
     for (let k = 0; k < n; k++) sum += (image[k] - values[i] * y[k]) ** 2;
     return Math.sqrt(sum);
-  };
-  return { lambdaMin: values[0], lambdaMax: values[m - 1], residualMin: residual(0), residualMax: residual(m - 1) };
+  }
+  const residualMin = yield* residual(0);
+  const residualMax = yield* residual(m - 1);
+  return { lambdaMin: values[0], lambdaMax: values[m - 1], residualMin, residualMax };
 }
 
 /** Interior grid points whose loss is strictly below all 8 neighbours: the plot's local minima. */
@@ -206,31 +218,30 @@ export const skipConnectionLandscape: ExperimentKind<SkipConnectionParams> = {
         const theta0 = initialTheta(specOf(false), ctx.rng.fork(`init ${seed}`));
         const directionRng = ctx.rng.fork(`directions ${seed}`);
         const raw: [Float64Array, Float64Array] = [gaussianDirection(specOf(false), directionRng), gaussianDirection(specOf(false), directionRng)];
-        VARIANTS.forEach((variant, v) => {
+        for (const [v, variant] of VARIANTS.entries()) {
           const spec = specOf(variant.residual);
           const objective = engine.tfjsMlpObjective(spec, { kind: 'softmax-ce-mean' });
-          const trained = engine.trainMlp(objective, data, theta0, { ...params.training, rng: ctx.rng.fork(`minibatches ${seed}`) });
+          const trained = await engine.trainMlp(objective, data, theta0, { ...params.training, rng: ctx.rng.fork(`minibatches ${seed}`) });
           engine.tf.dispose(trained.runningStatistics ?? []);
           if (trained.diverged !== undefined) throw new Error(`training ${variant.label} (seed ${seed}) diverged: ${trained.diverged}`);
           const theta = trained.theta;
           const [d1, d2] = filterNormalisedPlane(spec, theta, raw);
-          const grid = sampleGrid((a, b) => lossAt(engine, objective, data, planePoint(theta, d1, d2, a, b)), [-range, range], [-range, range], points, points);
+          const grid = await sampleGridAsync((a, b) => lossAt(engine, objective, data, planePoint(theta, d1, d2, a, b)), [-range, range], [-range, range], points, points);
           const hessian: HessianPoint[] = [];
           for (const j of subgrid) {
             for (const i of subgrid) {
               const alpha = grid.xs[i];
               const beta = grid.ys[j];
               const at = engine.tf.tensor1d(Float32Array.from(planePoint(theta, d1, d2, alpha, beta)));
-              const apply: SymmetricOperator = (vector) =>
-                Float64Array.from(engine.tf.tidy(() => objective.hvp(at, engine.tf.tensor1d(Float32Array.from(vector)), data).dataSync()));
-              const extremes = extremeEigenvalues(apply, objective.dim, lanczosSteps, ctx.rng.fork(`lanczos ${seed} ${variant.key} ${i} ${j}`));
+              const apply: AsyncSymmetricOperator = (vector) => takeFloat64(engine.tf.tidy(() => objective.hvp(at, engine.tf.tensor1d(Float32Array.from(vector)), data)));
+              const extremes = await runProgramAsync(extremeEigenvaluesProgram(objective.dim, lanczosSteps, ctx.rng.fork(`lanczos ${seed} ${variant.key} ${i} ${j}`)), apply);
               at.dispose();
               hessian.push({ i, j, alpha, beta, ...extremes, ratio: Math.abs(extremes.lambdaMin / extremes.lambdaMax) });
               ctx.progress(++done, total);
             }
           }
           results.push({ seed, variant: v, theta, directions: [d1, d2], grid, hessian, trace: trained.trace });
-        });
+        }
       }
       return report(params, results, results[0].theta.length);
     } finally {

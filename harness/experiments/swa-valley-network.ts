@@ -117,14 +117,14 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
     try {
       const trace: { phase: string; epoch: number; loss: number }[] = [];
       let sgdTheta = initialTheta(spec, ctx.rng.fork('init'));
-      params.sgd.forEach((phase, i) => {
+      for (const [i, phase] of params.sgd.entries()) {
         const name = `sgd ${i + 1}`;
-        const result = runPhase(objective, train, sgdTheta, params, { ...phase, name }, ctx.rng.fork(`minibatches ${name}`), false);
+        const result = await runPhase(objective, train, sgdTheta, params, { ...phase, name }, ctx.rng.fork(`minibatches ${name}`), false);
         trace.push(...result.trace.map(({ epoch, loss }) => ({ phase: name, epoch, loss })));
         sgdTheta = result.theta;
         ctx.progress(i + 1, stages);
-      });
-      const swaRun = runPhase(objective, train, sgdTheta, params, { ...params.swa, name: 'swa' }, ctx.rng.fork('minibatches swa'), true);
+      }
+      const swaRun = await runPhase(objective, train, sgdTheta, params, { ...params.swa, name: 'swa' }, ctx.rng.fork('minibatches swa'), true);
       trace.push(...swaRun.trace.map(({ epoch, loss }) => ({ phase: 'swa', epoch, loss })));
       // Averaging starts at the phase's first epoch, so the average always exists.
       const swaTheta = swaRun.swaTheta as Float32Array;
@@ -134,19 +134,20 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
       const distance = Math.sqrt(direction.reduce((sum, v) => sum + v * v, 0));
       if (!(distance > 0)) throw new Error('w_swa equals w_sgd: the line between them is undefined');
       const ts = lineParameters(params.line);
-      const line: LinePoint[] = ts.map((t) => {
+      const line: LinePoint[] = [];
+      for (const t of ts) {
         const theta = swaTheta.map((v, k) => v + t * direction[k]);
         const penalty = params.l2 * theta.reduce((sum, v) => sum + v * v, 0);
-        const score = scoreClassifier(objective, theta, train, test);
-        return {
+        const score = await scoreClassifier(objective, theta, train, test);
+        line.push({
           t,
           trainObjective: score.train.loss,
           trainCrossEntropy: score.train.loss - penalty,
           trainAccuracy: score.train.accuracy,
           testCrossEntropy: score.test.loss - penalty,
           testAccuracy: score.test.accuracy,
-        };
-      });
+        });
+      }
       ctx.progress(stages, stages);
       return report(params, line, distance, trace);
     } finally {
@@ -156,7 +157,7 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
 };
 
 /** One phase of SGD with momentum; throws on divergence, since a diverged phase leaves no solution to study. */
-function runPhase(
+async function runPhase(
   objective: TfjsMlpObjective,
   train: TfjsDataset,
   theta0: Float32Array,
@@ -164,8 +165,8 @@ function runPhase(
   phase: { learningRate: number; epochs: number; name: string },
   rng: Rng,
   average: boolean,
-): TrainResult {
-  const result = trainMlp(objective, train, theta0, {
+): Promise<TrainResult> {
+  const result = await trainMlp(objective, train, theta0, {
     optimizer: { kind: 'sgd', learningRate: phase.learningRate, momentum: params.momentum },
     epochs: phase.epochs,
     batchSize: params.batchSize,

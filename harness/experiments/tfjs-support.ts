@@ -10,6 +10,7 @@ import type { TfjsDataset } from '../../models/tfjs/data';
 import { type TfjsMlpSpec, appendBatchNormParameters } from '../../models/tfjs/layout';
 import { batchStatistics, mlpOutputs } from '../../models/tfjs/mlp';
 import type { TfjsMlpObjective } from '../../models/tfjs/objective';
+import { readScalar } from '../../models/tfjs/read';
 import { SECOND_ORDER_SAFE_ACTIVATIONS } from '../../models/tfjs/second-order';
 import type { Rng } from '../rng';
 
@@ -36,19 +37,18 @@ export type ClassifierScore = {
  * whole training set at θ (population statistics, recomputed as SWA's BN update does). On the training
  * set that is the same as training mode on all of it.
  */
-export function scoreClassifier(objective: TfjsMlpObjective, theta: Float32Array, train: TfjsDataset, test: TfjsDataset): { train: ClassifierScore; test: ClassifierScore } {
-  return tf.tidy(() => {
+export async function scoreClassifier(objective: TfjsMlpObjective, theta: Float32Array, train: TfjsDataset, test: TfjsDataset): Promise<{ train: ClassifierScore; test: ClassifierScore }> {
+  const [trainLoss, trainAccuracy, testLoss, testAccuracy] = tf.tidy(() => {
     const t = tf.tensor1d(theta);
     const mode = { kind: 'eval' as const, statistics: batchStatistics(objective.spec, t, train.x) };
-    const score = (data: TfjsDataset): ClassifierScore => {
+    return [train, test].flatMap((data) => {
       const predicted = tf.argMax(mlpOutputs(objective.spec, t, data.x, mode), 1);
-      return {
-        loss: objective.loss(t, data, mode).dataSync()[0],
-        accuracy: tf.mean(tf.cast(tf.equal(predicted, tf.argMax(data.y, 1)), 'float32')).dataSync()[0],
-      };
-    };
-    return { train: score(train), test: score(test) };
+      return [objective.loss(t, data, mode), tf.mean(tf.cast(tf.equal(predicted, tf.argMax(data.y, 1)), 'float32'))];
+    });
   });
+  const [a, b, c, d] = await Promise.all([trainLoss, trainAccuracy, testLoss, testAccuracy].map(readScalar));
+  tf.dispose([trainLoss, trainAccuracy, testLoss, testAccuracy]);
+  return { train: { loss: a, accuracy: b }, test: { loss: c, accuracy: d } };
 }
 
 /** `train`'s result without its batch-norm statistics tensors, which these experiments do not use. */
@@ -107,7 +107,12 @@ type Data = ReturnType<TfjsEngine['tfjsDataset']>;
 
 /** The loss at θ (any array of numbers, rounded to float32). */
 
-export function lossAt(engine: TfjsEngine, objective: Objective, data: Data, theta: ArrayLike<number>): number {
+export async function lossAt(engine: TfjsEngine, objective: Objective, data: Data, theta: ArrayLike<number>): Promise<number> {
   const { tf } = engine;
-  return tf.tidy(() => objective.loss(tf.tensor1d(Float32Array.from(theta)), data).dataSync()[0]);
+  const loss = tf.tidy(() => objective.loss(tf.tensor1d(Float32Array.from(theta)), data));
+  try {
+    return await readScalar(loss);
+  } finally {
+    loss.dispose();
+  }
 }

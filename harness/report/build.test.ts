@@ -71,8 +71,8 @@ describe('buildReport', () => {
     writeFixtureRun(inDir);
     const summary = buildReport({ inDir, outDir });
 
-    // index, 3 claim pages, benchmarks, filters: 2 papers + 1 tier + 4 verdicts
-    expect(summary).toEqual({ pages: 12, claims: 3, runs: 1, benchRuns: 0, problems: [], indexFile: path.join(outDir, 'index.html') });
+    // index, 3 claim pages, benchmarks, filters: 2 papers + 1 tier + 5 verdicts
+    expect(summary).toEqual({ pages: 13, claims: 3, runs: 1, benchRuns: 0, problems: [], indexFile: path.join(outDir, 'index.html') });
     const index = read(summary.indexFile);
     expect(index).toContain('<link rel="stylesheet" href="site.css">');
     expect(fs.existsSync(path.join(outDir, 'site.css'))).toBe(true);

@@ -351,11 +351,12 @@ interface VerdictView {
   slug: string;
 }
 
-const VERDICT_ORDER: Verdict[] = ['reproduced', 'not reproduced', 'error', 'not run at this tier'];
+const VERDICT_ORDER: Verdict[] = ['reproduced', 'not reproduced', 'inconclusive', 'error', 'not run at this tier'];
 
 const VERDICTS: Record<Verdict, VerdictView> = {
   reproduced: { label: 'reproduced', symbol: '✓', css: 'ok', slug: 'reproduced' },
   'not reproduced': { label: 'not reproduced', symbol: '✗', css: 'fail', slug: 'not-reproduced' },
+  inconclusive: { label: 'inconclusive', symbol: '?', css: 'inconclusive', slug: 'inconclusive' },
   error: { label: 'error', symbol: '!', css: 'error', slug: 'error' },
   'not run at this tier': { label: 'not run', symbol: '–', css: 'skip', slug: 'not-run' },
 };

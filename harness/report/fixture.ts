@@ -9,13 +9,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../atomic';
 import { claimDir, runDir } from '../store';
-import type { ClaimResult, ClaimSpec, JsonValue, PlotSpec, RunManifest, Tier } from '../types';
+import { RESULT_SCHEMA_VERSION, type ClaimResult, type ClaimSpec, type ControlResult, type JsonValue, type PlotSpec, type RunManifest, type Tier } from '../types';
 
 export const FIXTURE_RUN_ID = '2025-03-14T09-26-53Z-quick-1a2b3c';
 
 export interface FixtureClaim {
   spec: ClaimSpec;
-  result: Omit<ClaimResult, 'schemaVersion' | 'runId' | 'tier' | 'files' | 'specSha256' | 'paperKey' | 'title' | 'claimId' | 'kind'>;
+  result: Omit<ClaimResult, 'schemaVersion' | 'runId' | 'tier' | 'files' | 'specSha256' | 'paperKey' | 'title' | 'claimId' | 'kind' | 'controls'> & { controls?: ControlResult[] };
   evidence: Record<string, JsonValue>;
   plots: PlotSpec[];
 }
@@ -209,7 +209,8 @@ function fixtureManifest(runId: string, tier: Tier, claimIds: string[], options:
 
 function fixtureResult(claim: FixtureClaim, runId: string, tier: Tier, specText: string): ClaimResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    controls: [],
     claimId: claim.spec.id,
     title: claim.spec.title,
     paperKey: claim.spec.paper.key,

@@ -28,6 +28,10 @@ const GLYPHS: Record<Verdict, string> = {
   'not reproduced':
     '<rect x="0.5" y="0.5" width="11" height="11" rx="1.5" fill="#b42318"/>' +
     '<path d="M3.5 3.5l5 5M8.5 3.5l-5 5" fill="none" stroke="#fff" stroke-width="1.7" stroke-linecap="round"/>',
+  // A disc, not a square: reads apart from reproduced and not reproduced in greyscale too.
+  inconclusive:
+    '<circle cx="6" cy="6" r="5.5" fill="#6b3fa0"/>' +
+    '<path d="M4.2 4.7a1.85 1.85 0 1 1 2.7 1.65c-.6.3-.9.7-.9 1.3v.35" fill="none" stroke="#fff" stroke-width="1.5" stroke-linecap="round"/><circle cx="6" cy="9.3" r="0.9" fill="#fff"/>',
   error:
     '<rect x="1" y="1" width="10" height="10" rx="1.5" fill="#fff1d6" stroke="#b25e00" stroke-width="1.5"/>' +
     '<path d="M6 3.2v3.9" stroke="#7a4100" stroke-width="1.7" stroke-linecap="round"/><circle cx="6" cy="9" r="0.95" fill="#7a4100"/>',

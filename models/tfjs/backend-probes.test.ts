@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type ModuleLoader, cpuCandidate, nativeCandidate, nodeModuleLoader, wasmCandidate, webgpuCandidate } from './backend-probes';
 
@@ -51,33 +52,51 @@ describe('native candidates (tfjs-node, tfjs-node-gpu)', () => {
   });
 });
 
-describe('webgpu candidate', () => {
-  it('is unavailable because @tensorflow/tfjs 4.22 bundles no WebGPU backend and the package is not installed', async () => {
-    expect(tf.findBackendFactory('webgpu')).toBeNull();
-    const probe = await webgpuCandidate(3).probe();
-    expect(probe).toEqual({
-      available: false,
-      reason: '@tensorflow/tfjs-backend-webgpu is not installed (@tensorflow/tfjs does not bundle it)',
-    });
-  });
+describe('webgpu candidates', () => {
+  const dawnId = path.join('/fake/node_modules/webgpu', 'dist', `${process.platform}-${process.platform === 'darwin' ? 'universal' : process.arch}`, 'dawn.node');
+  const adapter = (info: Record<string, unknown>) => ({ info, limits: {}, features: new Set<string>(), requestDevice: async () => ({}) });
+  const dawnWith = (found: unknown) => ({ globals: {}, create: () => ({ requestAdapter: async () => found }) });
 
-  it('does not register the backend when Dawn gives no adapter', async () => {
-    const backendModule = { loaded: false };
-    const loader = fakeLoader({
-      '@tensorflow/tfjs-backend-webgpu': backendModule,
-      webgpu: { globals: {}, create: () => ({ requestAdapter: async () => null }) },
-    });
+  it('report a missing tfjs backend package first, before loading Dawn', async () => {
+    const loader = fakeLoader({ webgpu: {} });
     const load = jest.spyOn(loader, 'load');
-    expect(await webgpuCandidate(3, loader).probe()).toEqual({
-      available: false,
-      reason: 'no adapter (Dawn found no usable GPU; on Linux it needs Vulkan)',
-    });
-    expect(load.mock.calls.map(([id]) => id)).toEqual(['webgpu']);
+    expect(await webgpuCandidate('hardware', 3, loader).probe()).toEqual({ available: false, reason: '@tensorflow/tfjs-backend-webgpu is not installed' });
+    expect(load).not.toHaveBeenCalled();
   });
 
-  it('reports a Dawn that throws in one line', async () => {
-    const loader = fakeLoader({ '@tensorflow/tfjs-backend-webgpu': {}, webgpu: new Error('libvulkan.so.1: cannot open\nmore') });
-    expect(await webgpuCandidate(3, loader).probe()).toEqual({ available: false, reason: 'Dawn failed (libvulkan.so.1: cannot open)' });
+  it('do not register the backend when Dawn gives no adapter', async () => {
+    const loader = fakeLoader({ '@tensorflow/tfjs-backend-webgpu': {}, webgpu: {}, [dawnId]: dawnWith(null) });
+    const load = jest.spyOn(loader, 'load');
+    expect(await webgpuCandidate('hardware', 3, loader).probe()).toEqual({ available: false, reason: 'no hardware adapter (default: no adapter)' });
+    expect(load.mock.calls.map(([id]) => id)).toEqual([dawnId]);
+  });
+
+  it('never take a software rasteriser for a GPU, nor a GPU for the software device', async () => {
+    const llvmpipe = adapter({ vendor: '', architecture: '', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'OpenGL ES 3.2 Mesa 22.3.6' });
+    const hardware = await webgpuCandidate('hardware', 3, fakeLoader({ '@tensorflow/tfjs-backend-webgpu': {}, webgpu: {}, [dawnId]: dawnWith(llvmpipe) })).probe();
+    expect(hardware).toEqual({
+      available: false,
+      reason: 'no hardware adapter (default: only llvmpipe-llvm-15-0-6-256-bits- (OpenGL ES 3.2 Mesa 22.3.6), software, Dawn default, core)',
+    });
+    const gpu = adapter({ vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H200', description: 'Vulkan driver 550' });
+    const software = await webgpuCandidate('software', 4, fakeLoader({ '@tensorflow/tfjs-backend-webgpu': {}, webgpu: {}, [dawnId]: dawnWith(gpu) })).probe();
+    expect(!software.available && software.reason).toMatch(/^no software adapter \(vulkan: only nvidia hopper NVIDIA H200 \(Vulkan driver 550\), hardware, Dawn vulkan, core; opengles: only .*hardware, Dawn opengles, compatibility\)$/);
+  });
+
+  it('report a Dawn that throws in one line', async () => {
+    const loader = fakeLoader({ '@tensorflow/tfjs-backend-webgpu': {}, webgpu: {}, [dawnId]: new Error('libvulkan.so.1: cannot open\nmore') });
+    expect(await webgpuCandidate('hardware', 3, loader).probe()).toEqual({ available: false, reason: 'Dawn failed (libvulkan.so.1: cannot open)' });
+  });
+
+  it('find no hardware adapter on a machine without a GPU (the software device is tested in webgpu.test.ts)', async () => {
+    const probe = await webgpuCandidate('hardware', 3).probe();
+    if (!probe.available) expect(probe.reason).toMatch(/^no hardware adapter|not installed|Dawn failed/);
+    else expect(probe.adapter).toMatch(/hardware/);
+  });
+
+  it('the software device is opt-in', () => {
+    expect(webgpuCandidate('software', 4).optIn).toEqual({ env: 'CLAIMBENCH_WEBGPU_SOFTWARE', how: 'opt-in: --backend webgpu-software, or CLAIMBENCH_WEBGPU_SOFTWARE=1 to detect it' });
+    expect(webgpuCandidate('hardware', 3).optIn).toBeUndefined();
   });
 });
 

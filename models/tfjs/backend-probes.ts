@@ -1,9 +1,10 @@
 /**
  * Run-time detection of the tfjs backends claimbench can use. Each candidate's probe loads what it needs
  * and initialises its tfjs backend, or says in one line why it cannot; it never throws. Native and GPU
- * backends are optional: `@tensorflow/tfjs-node(-gpu)` download libtensorflow at install time and the
- * WebGPU backend needs a GPU adapter, so on most machines their probes report why they are unavailable
- * and selection falls through to wasm or cpu.
+ * backends are optional: `@tensorflow/tfjs-node(-gpu)` are not dependencies (they download
+ * libtensorflow at install time) but are used when a user installs them, and WebGPU needs a GPU
+ * adapter, so on most machines their probes report why they are unavailable and selection falls
+ * through to wasm or cpu.
  *
  * Modules are loaded through a `ModuleLoader` so that tests can simulate packages that are missing,
  * broken or present.
@@ -11,8 +12,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { type AdapterFlavour, type DawnModule, adapterLine, findAdapter, loadDawn, registerWebgpuBackend } from './webgpu';
 
-export type Probe = { available: true; detail: string } | { available: false; reason: string };
+export type Probe = { available: true; detail: string; adapter?: string } | { available: false; reason: string };
 
 export interface BackendCandidate {
   /** The name users request (`--backend`), e.g. 'tfjs-node' or 'wasm'. */
@@ -23,6 +25,8 @@ export interface BackendCandidate {
   tfjsName: string;
   /** Loads, registers and initialises the backend; on success tf.setBackend(tfjsName) is immediate. */
   probe(): Promise<Probe>;
+  /** Set when automatic detection skips this candidate unless the environment variable `env` is 1; `how` says so. */
+  optIn?: { env: string; how: string };
 }
 
 export interface ModuleLoader {
@@ -68,59 +72,47 @@ export function nativeCandidate(
 }
 
 /**
- * WebGPU through Dawn for Node (the `webgpu` package) and @tensorflow/tfjs-backend-webgpu. The tfjs
- * backend package is checked first: without it there is nothing to register, and asking Dawn for an
- * adapter loads native drivers that print warnings to stderr. @tensorflow/tfjs 4.22 does not bundle
- * the WebGPU backend (only the cpu and webgl ones), so it must be installed on its own.
+ * WebGPU through Dawn for Node (the `webgpu` package) and @tensorflow/tfjs-backend-webgpu (webgpu.ts).
+ * `hardware` takes only a real GPU adapter; `software` only a CPU implementation (Mesa's lavapipe or
+ * llvmpipe), which is for testing the WebGPU code path, not for speed — so it is opt-in.
+ * The tfjs backend package is checked first: without it there is nothing to register, and asking Dawn
+ * for an adapter loads native drivers that print warnings to stderr.
  */
-export function webgpuCandidate(priority: number, loader: ModuleLoader = nodeModuleLoader): BackendCandidate {
+export function webgpuCandidate(flavour: AdapterFlavour, priority: number, loader: ModuleLoader = nodeModuleLoader): BackendCandidate {
   const backendPackage = '@tensorflow/tfjs-backend-webgpu';
   const tfjsName = 'webgpu';
   return {
-    name: 'webgpu',
+    name: flavour === 'hardware' ? 'webgpu' : 'webgpu-software',
     priority,
     tfjsName,
+    ...(flavour === 'software' ? { optIn: { env: SOFTWARE_WEBGPU_ENV, how: `opt-in: --backend webgpu-software, or ${SOFTWARE_WEBGPU_ENV}=1 to detect it` } } : {}),
     async probe() {
-      if (!isInstalled(loader, backendPackage)) {
-        return unavailable(`${backendPackage} is not installed (@tensorflow/tfjs does not bundle it)`);
-      }
-      if (!isInstalled(loader, 'webgpu')) return unavailable('the webgpu (Dawn) package is not installed');
-      let gpu: GpuLike;
+      if (!isInstalled(loader, `${backendPackage}/package.json`)) return unavailable(`${backendPackage} is not installed`);
+      if (!isInstalled(loader, 'webgpu/package.json')) return unavailable('the webgpu (Dawn) package is not installed');
+      let dawn: DawnModule;
+      let found: Awaited<ReturnType<typeof findAdapter>>;
       try {
-        const dawn = loader.load('webgpu') as DawnModule;
-        gpu = dawn.create([]);
-        if ((await gpu.requestAdapter()) === null) {
-          return unavailable('no adapter (Dawn found no usable GPU; on Linux it needs Vulkan)');
-        }
-        // Only now that WebGPU is usable: its constants (GPUBufferUsage, …) become globals.
-        Object.assign(globalThis, dawn.globals);
+        dawn = loadDawn(loader);
+        found = await findAdapter(dawn, flavour);
       } catch (error) {
         return unavailable(`Dawn failed (${firstLine(error)})`);
       }
-      // tfjs-backend-webgpu finds the GPU as navigator.gpu, which Node 20 does not define.
-      const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
-      if (nav === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-      else if (nav.gpu === undefined) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+      if ('reason' in found) return unavailable(found.reason);
       try {
-        loader.load(backendPackage);
+        registerWebgpuBackend(found, dawn, () => loader.load(backendPackage));
       } catch (error) {
         return unavailable(`${backendPackage} failed to load (${firstLine(error)})`);
       }
       const failure = await initialise(tfjsName);
       if (failure !== null) return unavailable(failure);
-      return { available: true, detail: `tfjs-backend-webgpu ${packageVersion(loader, backendPackage)} (Dawn)` };
+      const adapter = adapterLine(found.description);
+      return { available: true, detail: `tfjs-backend-webgpu ${packageVersion(loader, backendPackage)} on ${adapter}`, adapter };
     },
   };
 }
 
-interface GpuLike {
-  requestAdapter(): Promise<unknown>;
-}
-
-interface DawnModule {
-  create(options: string[]): GpuLike;
-  globals: Record<string, unknown>;
-}
+/** Setting this environment variable to 1 lets automatic detection pick the software WebGPU device. */
+export const SOFTWARE_WEBGPU_ENV = 'CLAIMBENCH_WEBGPU_SOFTWARE';
 
 /**
  * WebAssembly (XNNPACK). In Node the binaries are read from the package's dist folder on disk, never

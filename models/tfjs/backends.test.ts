@@ -22,9 +22,9 @@ function fakeRegistry(entries: [name: string, probe: Probe][]): { registry: Regi
 }
 
 describe('on this machine', () => {
-  it('detects in the order tfjs-node-gpu, tfjs-node, webgpu, wasm, cpu and picks the first available', async () => {
-    const choice = await selectBackend();
-    const order = ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'];
+  it('detects in the order tfjs-node-gpu, tfjs-node, webgpu, webgpu-software, wasm, cpu and picks the first available', async () => {
+    const choice = await selectBackend(undefined, tfjsBackends, {});
+    const order = ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'webgpu-software', 'wasm', 'cpu'];
     expect(order.slice(0, choice.tried.length)).toEqual(choice.tried.map((entry) => entry.name));
     expect(choice.tried[choice.tried.length - 1]).toEqual({ name: choice.name, available: true });
     for (const entry of choice.tried.slice(0, -1)) expect(entry.reason).toEqual(expect.any(String));
@@ -32,12 +32,12 @@ describe('on this machine', () => {
   });
 
   it('says in one line what it chose and why faster backends were skipped', async () => {
-    const line = describeChoice(await selectBackend());
+    const line = describeChoice(await selectBackend(undefined, tfjsBackends, {}));
     expect(line).not.toContain('\n');
     // Without native packages or a GPU (this project's CI): wasm, with every skipped candidate explained.
     if (line.startsWith('backend: wasm')) {
       expect(line).toMatch(
-        /^backend: wasm \(tfjs-backend-wasm 4\.22\.0, SIMD, 1 thread\) — tfjs-node-gpu: [^;]+; tfjs-node: [^;]+; webgpu: [^;]+$/,
+        /^backend: wasm \(tfjs-backend-wasm 4\.22\.0, SIMD, 1 thread\) — tfjs-node-gpu: [^;]+; tfjs-node: [^;]+; webgpu: [^;]+; webgpu-software: opt-in: --backend webgpu-software, or CLAIMBENCH_WEBGPU_SOFTWARE=1 to detect it$/,
       );
     }
   });
@@ -54,12 +54,12 @@ describe('on this machine', () => {
 
   it('refuses an unavailable backend by name, listing the available ones, and keeps the active one', async () => {
     await selectBackend('wasm');
-    await expect(selectBackend('webgpu')).rejects.toThrow(/^backend 'webgpu' is not available here \(.+\); available: (.+, )?wasm, cpu$/);
+    await expect(selectBackend('webgpu', tfjsBackends, {})).rejects.toThrow(/^backend 'webgpu' is not available here \(.+\); available: (.+, )?wasm, cpu$/);
     expect(tf.getBackend()).toBe('wasm');
   });
 
   it('refuses an unknown name, listing the known ones', async () => {
-    await expect(selectBackend('webgl')).rejects.toThrow("unknown tfjs backend 'webgl'; known: cpu, tfjs-node, tfjs-node-gpu, wasm, webgpu");
+    await expect(selectBackend('webgl')).rejects.toThrow("unknown tfjs backend 'webgl'; known: cpu, tfjs-node, tfjs-node-gpu, wasm, webgpu, webgpu-software");
   });
 });
 
@@ -106,6 +106,16 @@ describe('with fake candidates', () => {
     ]);
     const choice = await selectBackend('js', registry);
     expect(describeChoice(choice)).toBe('backend: js (fake js)');
+  });
+
+  it('skips an opt-in candidate unless its environment variable is 1', async () => {
+    const registry = new Registry<BackendCandidate>('tfjs backend');
+    const optIn = { env: 'FAKE_OPT_IN', how: 'opt-in: set FAKE_OPT_IN=1' };
+    registry.register({ name: 'emulated', priority: 1, tfjsName: 'cpu', optIn, probe: async () => ({ available: true, detail: 'fake emulated' }) });
+    registry.register({ name: 'js', priority: 2, tfjsName: 'cpu', probe: async () => ({ available: true, detail: 'fake js' }) });
+    expect(describeChoice(await selectBackend(undefined, registry, {}))).toBe('backend: js (fake js) — emulated: opt-in: set FAKE_OPT_IN=1');
+    expect((await selectBackend(undefined, registry, { FAKE_OPT_IN: '1' })).name).toBe('emulated');
+    expect((await selectBackend('emulated', registry, {})).name).toBe('emulated');
   });
 
   it('reports when nothing at all is available', async () => {

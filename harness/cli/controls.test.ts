@@ -1,0 +1,47 @@
+/** Controls through the CLI: the exit code of an inconclusive run, and `check` flagging a control that stops discriminating. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { testSpec, writeClaimsFolder } from '../testing/claims';
+import { cli } from '../testing/cli';
+import { switchable } from '../testing/switchable-kind';
+import type { ClaimSpec } from '../types';
+import { exitCode } from './run';
+
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+
+const withControl = (controlValue: number): ClaimSpec =>
+  testSpec('a', switchable.name, { value: 2 }, { controls: [{ id: 'small', description: 'x small', params: { value: controlValue }, mustFail: ['x-big'] }] });
+
+describe('exit codes', () => {
+  it('0 all reproduced, 1 some not reproduced, 3 some inconclusive, 2 any error (highest precedence)', () => {
+    const v = (...verdicts: string[]) => exitCode(verdicts.map((verdict) => ({ verdict })) as Parameters<typeof exitCode>[0]);
+    expect(v('reproduced', 'not run at this tier')).toBe(0);
+    expect(v('reproduced', 'inconclusive')).toBe(3);
+    expect(v('inconclusive', 'not reproduced')).toBe(1);
+    expect(v('inconclusive', 'not reproduced', 'error')).toBe(2);
+  });
+});
+
+describe('a control that stops discriminating', () => {
+  it('makes run exit 3 and check report reproduced → inconclusive as a regression with the control flip', async () => {
+    const root = writeClaimsFolder([withControl(0.5)]);
+    roots.push(root);
+    const claims = path.join(root, 'claims');
+    const out = path.join(root, 'out');
+    const first = await cli('run', '--claims', claims, '--out', out, '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out).claims[0].controls).toEqual([{ id: 'small', status: 'discriminated', discriminates: true, mustFail: ['x-big'], expectations: [{ id: 'x-big', measured: 0.5, pass: false }] }]);
+
+    fs.writeFileSync(path.join(claims, 'test', 'a.json'), JSON.stringify(withControl(3)));
+    const check = await cli('check', 'test.a', '--claims', claims, '--in', out);
+    expect(check.code).toBe(1);
+    expect(check.out).toContain('FLIP test.a: reproduced → inconclusive');
+    expect(check.out).toContain('CONTROLS test.a:\n  small: discriminated → not discriminated');
+    expect(check.out).toMatch(/REGRESSION test\.a:\n\s+was reproduced in run \S+, now inconclusive \(control 'small': 'x-big' still passes under the control/);
+
+    const again = await cli('run', '--claims', claims, '--out', out);
+    expect(again.code).toBe(3);
+    expect(again.out).toMatch(/test\.a\s+\? inconclusive\s+control 'small'/);
+  });
+});
