@@ -1,5 +1,5 @@
 import { createRng } from '../harness/rng';
-import { kaimingNormal } from './init';
+import { kaimingNormal, uniformFanIn } from './init';
 import { type MlpSpec, parameterLayout } from './mlp';
 
 it('scales each standard-normal draw by √(2/fan_in), in θ order, and zeroes biases', () => {
@@ -27,4 +27,18 @@ it('has weight variance 2/fan_in per layer for a seeded normal source', () => {
     expect(Math.abs(variance / (2 / inDim) - 1)).toBeLessThan(5 * Math.sqrt(2 / w.length));
     expect(theta.subarray(biasOffset as number, (biasOffset as number) + outDim)).toEqual(new Float64Array(outDim));
   }
+});
+
+it('draws every weight and bias of a layer uniformly within ±1/√fan_in, in θ order (PyTorch nn.Linear default)', () => {
+  const net: MlpSpec = { widths: [1, 4, 2], activation: 'tanh' };
+  let calls = 0;
+  // u = 1 − 2^-k gives entries just below the bound, u = 0 the negative bound.
+  const theta = uniformFanIn(net, () => (calls++ % 2 === 0 ? 0 : 1 - 2 ** -40));
+  expect(calls).toBe(4 + 4 + 8 + 2);
+  const [first, second] = parameterLayout(net);
+  expect(theta[first.weightOffset]).toBe(-1);
+  expect(theta[first.biasOffset as number]).toBe(-1);
+  expect(theta[second.weightOffset]).toBe(-0.5);
+  expect(Math.max(...Array.from(theta.subarray(second.weightOffset)).map(Math.abs))).toBe(0.5);
+  expect(Array.from(theta.subarray(0, 8)).every((v) => Math.abs(v) <= 1)).toBe(true);
 });

@@ -1,9 +1,24 @@
 /**
  * `segment-scan`: ‖∇L‖₂ and ‖∇²L‖_F at equidistributed points along straight segments in parameter
  * space, and a shape class for each segment's curve (the (L0,L1) paper's §3.2, Fig. 3–5). Segments are
- * the ones printed in App. B and/or fresh radial segments through Kaiming initialisations.
+ * the ones printed in App. B and/or fresh radial segments through random initialisations p: either
+ * Kaiming-normal (weights N(0, 2/fan_in), biases 0) or PyTorch's `nn.Linear` default (weights and biases
+ * U(±1/√fan_in)), from startScale·p to endScale·p, or along p/‖p‖ between the norms of the printed
+ * segments' endpoints (fresh segment k takes those of printed segment k mod 7). With `compareWith` the
+ * fresh segments' class counts are compared with a reference split by an exact test of homogeneity.
+ *
+ * Recomputing the metrics from `evidence.json` alone: for each segment in `segments`, (g, h) =
+ * (gradientNorm, hessianFrobeniusNorm) at its points. `loglogSlope` = least-squares slope of ln h on
+ * ln g; `linearR2` = R² of the least-squares line h ≈ a + b·g; `monotone` = g and h both move in one
+ * direction (steps below 1e-9 of the range count as flat); the class is `linear` if slope ≤
+ * shape.linearMaxSlope and R² ≥ shape.linearMinR2, else `superlinear` if monotone and slope >
+ * linearMaxSlope, else `other`. `<group>.<class>` counts classes per group (`kaiming`: the fresh
+ * segments, `appendixB`: the printed ones); `kaiming.splitPValue` is the Freeman–Halton exact p-value of
+ * the 2×3 table (fresh counts; `compareWith`). The norms are recomputable from each point
+ * θ = (1 − s)·start + s·end, s = k/(points − 1), and `data` (sha256 of its float64 bytes).
  */
-import { frobeniusNorm, kaimingNormal, l2Norm, parameterCount, type LossSpec, type MlpSpec } from '../../models';
+import { frobeniusNorm, kaimingNormal, l2Norm, parameterCount, uniformFanIn, type LossSpec, type MlpSpec } from '../../models';
+import { exactHomogeneityPValue } from '../../numerics/contingency';
 import { APPENDIX_B_SEGMENTS } from '../../datasets/l0l1-appendix-b';
 import { dataSpecSchema, datasetToJson, type DataSpec } from '../../datasets/synthetic';
 import { loglogFit, monotoneDirection, polyfit } from '../fit';
@@ -13,7 +28,17 @@ import { lossSchema, mlpProblem, networkSchema } from './schemas';
 
 export type SegmentSource =
   | { source: 'l0l1-appendix-b' }
-  | { source: 'kaiming-radial'; count: number; startScale: number; endScale: number };
+  | {
+      source: 'kaiming-radial';
+      count: number;
+      /** Default `kaiming-normal`. */
+      init?: 'kaiming-normal' | 'uniform-fan-in';
+      /** The segment from startScale·p to endScale·p … */
+      startScale?: number;
+      endScale?: number;
+      /** … or along p/‖p‖ between the norms of the printed segments' endpoints. */
+      norms?: 'l0l1-appendix-b';
+    };
 
 export interface ShapeThresholds {
   /** `linear` needs a log–log slope at most this … */
@@ -29,6 +54,8 @@ export interface SegmentScanParams {
   segments: SegmentSource[];
   points: number;
   shape: ShapeThresholds;
+  /** A reference split of the fresh segments (the paper's counts) to test ours against. */
+  compareWith?: Record<ShapeClass, number>;
 }
 
 export type ShapeClass = 'linear' | 'superlinear' | 'other';
@@ -89,12 +116,14 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
             {
               type: 'object',
               additionalProperties: false,
-              required: ['source', 'count', 'startScale', 'endScale'],
+              required: ['source', 'count'],
               properties: {
                 source: { const: 'kaiming-radial' },
                 count: { type: 'integer', minimum: 1 },
+                init: { enum: ['kaiming-normal', 'uniform-fan-in'] },
                 startScale: { type: 'number' },
                 endScale: { type: 'number' },
+                norms: { const: 'l0l1-appendix-b' },
               },
             },
           ],
@@ -107,6 +136,12 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
         required: ['linearMaxSlope', 'linearMinR2'],
         properties: { linearMaxSlope: { type: 'number' }, linearMinR2: { type: 'number', minimum: 0, maximum: 1 } },
       },
+      compareWith: {
+        type: 'object',
+        additionalProperties: false,
+        required: [...SHAPE_CLASSES],
+        properties: Object.fromEntries(SHAPE_CLASSES.map((c) => [c, { type: 'integer', minimum: 0 }])),
+      },
     },
   },
   metrics(params) {
@@ -114,6 +149,7 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
     for (const s of params.segments) {
       if (s.source === 'kaiming-radial') {
         names.push(...SHAPE_CLASSES.map((c) => `kaiming.${c}`), 'kaiming.count');
+        if (params.compareWith) names.push('kaiming.splitPValue');
       } else {
         names.push(...SHAPE_CLASSES.map((c) => `appendixB.${c}`));
         for (const p of APPENDIX_B_SEGMENTS) names.push(`${p.name}.shape`, `${p.name}.loglogSlope`, `${p.name}.linearR2`);
@@ -125,6 +161,11 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
     const problems: { path: string; message: string }[] = [];
     const sources = params.segments.map((s) => s.source);
     if (new Set(sources).size !== sources.length) problems.push({ path: '/segments', message: 'each segment source may appear once' });
+    params.segments.forEach((seg, i) => {
+      if (seg.source !== 'kaiming-radial') return;
+      const scaled = seg.startScale !== undefined && seg.endScale !== undefined;
+      if (scaled === (seg.norms !== undefined)) problems.push({ path: `/segments/${i}`, message: 'give either startScale and endScale, or norms' });
+    });
     if (sources.includes('l0l1-appendix-b') && parameterCount(params.network) !== APPENDIX_B_SEGMENTS[0].start.length) {
       problems.push({ path: '/network/widths', message: `App. B segments have ${APPENDIX_B_SEGMENTS[0].start.length} parameters; this network has ${parameterCount(params.network)}` });
     }
@@ -167,12 +208,18 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
       for (const c of SHAPE_CLASSES) metrics[`${group}.${c}`] = byClass[c];
     }
     if (counts.kaiming) metrics['kaiming.count'] = segments.filter((s) => s.group === 'kaiming').length;
+    if (counts.kaiming && params.compareWith) {
+      const reference = params.compareWith;
+      metrics['kaiming.splitPValue'] = exactHomogeneityPValue(SHAPE_CLASSES.map((c) => counts.kaiming[c]), SHAPE_CLASSES.map((c) => reference[c]));
+    }
     return {
       metrics,
       observations,
       evidence: {
         description: `Per segment: endpoints (flat order of models/mlp.ts), and at ${params.points} equidistributed points θ = (1−s)·start + s·end (s = k/${params.points - 1}): L, ‖∇L‖₂, ‖∇²L‖_F; then the shape statistics.`,
         data: datasetToJson(data, params.data),
+        shapeThresholds: { ...params.shape },
+        compareWith: params.compareWith ? { ...params.compareWith } : null,
         segments: perSegment as never,
       },
       plots: segmentPlots(perSegment as unknown as (SegmentShape & { group: string; name: string; gradientNorm: number[]; hessianFrobeniusNorm: number[] })[]),
@@ -188,8 +235,14 @@ function buildSegments(params: SegmentScanParams, rng: import('../rng').Rng): Se
     } else {
       for (let i = 0; i < source.count; i++) {
         const draw = rng.fork(i);
-        const p = kaimingNormal(params.network, () => draw.normal());
-        out.push({ group: 'kaiming', name: `K${i + 1}`, start: p.map((v) => v * source.startScale), end: p.map((v) => v * source.endScale) });
+        const p = source.init === 'uniform-fan-in' ? uniformFanIn(params.network, () => draw.uniform()) : kaimingNormal(params.network, () => draw.normal());
+        let [from, to] = [source.startScale as number, source.endScale as number];
+        if (source.norms === 'l0l1-appendix-b') {
+          const printed = APPENDIX_B_SEGMENTS[i % APPENDIX_B_SEGMENTS.length];
+          const norm = Math.hypot(...p);
+          [from, to] = [Math.hypot(...printed.start) / norm, Math.hypot(...printed.end) / norm];
+        }
+        out.push({ group: 'kaiming', name: `K${i + 1}`, start: p.map((v) => v * from), end: p.map((v) => v * to) });
       }
     }
   }
