@@ -78,7 +78,7 @@ export const xorLocalMinima: ExperimentKind<XorParams> = {
       },
     },
   },
-  metrics: () => ['runs', 'solvedFraction', 'stalls', 'strictLocalMinima', 'saddles', 'plateaus', 'unresolved', 'unescapedStalls', 'stallsLowestLoss', 'lowestLoss'],
+  metrics: () => ['runs', 'solvedFraction', 'stalls', 'strictLocalMinima', 'saddles', 'plateaus', 'unresolved', 'unescapedStalls', 'stallsLowestLoss', 'lowestLoss', ...STALL_CLASSES.map((c) => `errors.${c}`)],
   run(params, ctx): ExperimentOutput {
     const objective = mlpObjective(NETWORK, { kind: 'sigmoid-sse', l2: params.l2 ?? 0 }, XOR);
     const trained = Array.from({ length: params.runs }, (_, i) => {
