@@ -1,29 +1,92 @@
 /**
  * Atomic file writes: write a temporary file beside the target, flush it to disk, then rename it over
  * the target. A crash or kill mid-write leaves either the old file or the new one, never a torn file.
+ * A write that fails (a full disk, a read-only mount) removes its temporary file and throws a
+ * `StorageError` that names the file; temporary files left by a killed writer are removed by
+ * `removeTempFiles` when the run is resumed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+const TEMP_PREFIX = '.claimbench-tmp-';
+
+/** A file could not be written. `fatal` when no later write can succeed either (full disk, read-only). */
+export class StorageError extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    cause: string,
+  ) {
+    super(`cannot write ${file}: ${describeStorageCode(code) ?? cause}`);
+  }
+
+  get fatal(): boolean {
+    return this.code !== undefined && FATAL_CODES.has(this.code);
+  }
+}
+
+/** Error codes after which nothing more can be stored on that file system. */
+const FATAL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
+export function describeStorageCode(code: string | undefined): string | undefined {
+  switch (code) {
+    case 'ENOSPC':
+      return 'no space left on the device (ENOSPC)';
+    case 'EDQUOT':
+      return 'disk quota exceeded (EDQUOT)';
+    case 'EROFS':
+      return 'the file system is mounted read-only (EROFS)';
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${code})`;
+    default:
+      return undefined;
+  }
+}
+
 export function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.claimbench-tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(file)}`);
-  const fd = fs.openSync(tmp, 'w');
+  const tmp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(file)}`);
   try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new StorageError(file, e.code, e.message);
   }
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   writeFileAtomic(file, JSON.stringify(value, null, 1) + '\n');
+}
+
+/** Removes the temporary files a killed writer left anywhere under `dir`; returns how many. */
+export function removeTempFiles(dir: string): number {
+  let removed = 0;
+  const walk = (folder: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.startsWith(TEMP_PREFIX)) {
+        fs.rmSync(full, { force: true });
+        removed++;
+      }
+    }
+  };
+  walk(dir);
+  return removed;
 }

@@ -91,12 +91,11 @@ export function loadTask<I, O>(mod: Record<string, unknown>, exportName: string,
 }
 
 function startWorker(modulePath: string, exportName: string): Worker {
-  // From TypeScript sources (tests) the worker compiles through ts-node; from dist/ it is plain JS.
+  // From TypeScript sources (tests) the worker compiles through swc (testing/register-ts.js); from dist/ it is plain JS.
   const fromSource = __filename.endsWith('.ts');
   const script = path.join(__dirname, `parallel-worker${fromSource ? '.ts' : '.js'}`);
   return new Worker(script, {
     workerData: { modulePath, exportName },
-    execArgv: fromSource ? ['-r', 'ts-node/register'] : [],
-    env: fromSource ? { ...process.env, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_SWC: '1' } : process.env,
+    execArgv: fromSource ? ['-r', path.join(__dirname, 'testing', 'register-ts.js')] : [],
   });
 }

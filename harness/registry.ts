@@ -60,9 +60,35 @@ export interface ExperimentKind<P = Params> {
   /** Extra checks beyond the schema; returns problems as `{ path, message }`. */
   check?(params: P): { path: string; message: string }[];
   run(params: P, ctx: ExperimentContext): Promise<ExperimentOutput> | ExperimentOutput;
+  /**
+   * What a run with these parameters costs, estimated from the parameters alone (no work done):
+   * `validate` reports a tier whose estimate exceeds its budget, and `run` prints it before the claim.
+   * Kinds without one get `defaultCost`.
+   */
+  cost?(params: P): CostEstimate;
+}
+
+/** A run's estimated cost on the reference machine (one core of a 2-core laptop). */
+export interface CostEstimate {
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** Peak memory in bytes: the largest arrays the run holds at once. */
+  memoryBytes: number;
 }
 
 // eslint-style `any`-free widening: kinds are stored with their params erased.
 export type AnyExperimentKind = ExperimentKind<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const experimentKinds = new Registry<AnyExperimentKind>('experiment kind');
+
+/**
+ * Modules outside `harness/experiments/` that register kinds (test fixtures, a user's own kinds). Every
+ * claim runs in a child process of its own, which loads the built-in kinds and then these modules.
+ */
+export const externalKindModules = new Set<string>();
+
+/** Registers a kind defined in module `modulePath` (pass `__filename`); registering again is a no-op. */
+export function registerExternalKind(kind: AnyExperimentKind, modulePath: string): void {
+  if (!experimentKinds.has(kind.name)) experimentKinds.register(kind);
+  externalKindModules.add(modulePath);
+}

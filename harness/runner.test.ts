@@ -2,38 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadClaims } from './claims';
-import { experimentKinds, type ExperimentKind } from './registry';
+import './testing/kinds';
 import { claimSeed, createRunFolder, runClaims } from './runner';
 import { validateResult } from './schema';
 import { readRuns } from './store';
 import { testSpec, writeClaimsFolder } from './testing/claims';
 import type { ClaimResult, ClaimSpec } from './types';
 
-// Test kinds live only in this file's module registry.
-const constant: ExperimentKind<{ value: number }> = {
-  name: 'test-constant',
-  description: 'returns its parameter as metric x, and a random draw as metric u',
-  paramsSchema: { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: 'number' } } },
-  metrics: () => ['x', 'u'],
-  run: (p, ctx) => ({ metrics: { x: p.value, u: ctx.rng.uniform() }, evidence: { value: p.value }, plots: [] }),
-};
-const crash: ExperimentKind<Record<string, never>> = {
-  name: 'test-crash',
-  description: 'throws',
-  paramsSchema: { type: 'object', additionalProperties: false },
-  metrics: () => ['x'],
-  run: () => {
-    throw new Error('boom: the experiment fell over');
-  },
-};
-const nan: ExperimentKind<Record<string, never>> = {
-  name: 'test-nan',
-  description: 'produces a NaN metric',
-  paramsSchema: { type: 'object', additionalProperties: false },
-  metrics: () => ['x'],
-  run: () => ({ metrics: { x: NaN }, evidence: {} }),
-};
-[constant, crash, nan].forEach((k) => experimentKinds.register(k));
 
 const spec = (id: string, kind: string, params: Record<string, number>, overrides: Partial<ClaimSpec> = {}) => testSpec(id, kind, params, overrides);
 

@@ -1,8 +1,10 @@
 /**
  * Runs claims and stores their results. Each claim gets its own seed (derived from the run seed and its
- * id, so a claim's numbers do not depend on which other claims were selected), its own try/catch (one
- * claim's crash becomes its `error` verdict and the rest still run) and atomic writes: evidence, plots
- * and the spec first, result.json last, so a result on disk always means a finished claim.
+ * id, so a claim's numbers do not depend on which other claims were selected), its own child process
+ * with a heap cap and a wall-clock budget (`isolation.ts`: a crash, an out-of-memory abort or an
+ * overrun becomes that claim's `error` verdict and the rest still run), and atomic writes: evidence,
+ * plots and the spec first, result.json last, so a result on disk always means a finished claim.
+ * A full disk stops the run (nothing more could be stored); it stays resumable.
  *
  * A claim's controls run right after it, in one unit with it (`runOneClaim`): same kind, same seed and a
  * fresh generator from that seed (a paired comparison: same data, same initialisations), parameters =
@@ -12,8 +14,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from './atomic';
+import { StorageError, removeTempFiles, writeJsonAtomic } from './atomic';
 import { UsageError, controlTiers, mergeParams, protocolFiles, tierParams } from './claims';
+import { claimBudgetSeconds, defaultMemoryMiB, runInChild } from './isolation';
 import { acquireRunLock, currentWriter } from './lock';
 import { defaultJobs } from './parallel';
 import { collectProvenance } from './provenance';
@@ -21,13 +24,13 @@ import { createRng, hashString, mixSeed } from './rng';
 import { validateResult } from './schema';
 import { claimVerdict, scoreClaim, scoreControl } from './scoring';
 import { claimDir, readManifest, runDir } from './store';
-import { experimentKinds, type AnyExperimentKind, type ExperimentContext } from './registry';
+import { experimentKinds, externalKindModules, type AnyExperimentKind, type CostEstimate, type ExperimentContext } from './registry';
 import { RESULT_SCHEMA_VERSION, type ClaimResult, type ClaimSpec, type Control, type ControlResult, type LoadedClaim, type Params, type RunManifest, type Tier } from './types';
 import './experiments';
 
 export type RunEvent =
   | { type: 'backend'; line: string }
-  | { type: 'claim-start'; claimId: string; index: number; total: number }
+  | { type: 'claim-start'; claimId: string; index: number; total: number; budgetSeconds?: number; estimate?: CostEstimate }
   | { type: 'progress'; claimId: string; done: number; total: number; controlId?: string }
   | { type: 'claim-end'; result: ClaimResult; index: number; total: number };
 
@@ -45,6 +48,10 @@ export interface RunOptions {
   jobs?: number;
   /** tfjs backend to use for float32 claims (default: the first available, see models/tfjs/backends.ts). */
   backend?: string;
+  /** Wall-clock budget of every claim, overriding the spec's and the tier's (`--timeout`). */
+  timeoutSeconds?: number;
+  /** Heap cap of each claim's process (`--memory`; default: half the machine's memory). */
+  memoryMiB?: number;
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -87,8 +94,10 @@ export function createRunFolder(outDir: string, runId: string): string {
 
 export interface RunOutcome {
   manifest: RunManifest;
-  /** Results of the claims this invocation ran (on resume: only the ones it finished). */
+  /** Results of every claim of the run, in run order (on resume: the earlier ones too). */
   results: ClaimResult[];
+  /** Ids of the claims this invocation ran. */
+  ran: string[];
 }
 
 /** Starts a new run of the given claims. */
@@ -118,12 +127,24 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
  * Finishes an interrupted run: runs every claim of its manifest that has no result.json yet, with the
  * run's own tier and seed, and marks it complete. Refuses while the run's writer is still alive.
  */
-export async function resumeRun(options: { outDir: string; runId: string; claims: LoadedClaim[]; jobs?: number; backend?: string; onEvent?: (event: RunEvent) => void }): Promise<RunOutcome> {
+export async function resumeRun(
+  options: Pick<RunOptions, 'outDir' | 'claims' | 'jobs' | 'backend' | 'timeoutSeconds' | 'memoryMiB' | 'onEvent'> & {
+    runId: string;
+    /** Also re-run the claims whose stored verdict is `error` (by default a claim that died stays dead). */
+    retryErrors?: boolean;
+  },
+): Promise<RunOutcome> {
   const dir = runDir(options.outDir, options.runId);
   const manifest = readManifest(options.outDir, options.runId);
-  if (manifest.status === 'complete') throw new UsageError(`run ${manifest.id} is already complete`);
+  if (manifest.status === 'complete' && !options.retryErrors) throw new UsageError(`run ${manifest.id} is already complete`);
   const known = new Map(options.claims.map((c) => [c.spec.id, c]));
-  const missing = manifest.claims.filter((id) => !fs.existsSync(path.join(claimDir(options.outDir, manifest.id, id), 'result.json')));
+  const stored = storedResults(options.outDir, manifest);
+  const missing = manifest.claims.filter((id) => {
+    const result = stored.get(id);
+    return result === undefined || (options.retryErrors === true && result.verdict === 'error');
+  });
+  // A run killed after its last claim has nothing to run; resuming it marks it complete.
+  if (missing.length === 0 && manifest.status === 'complete') throw new UsageError(`run ${manifest.id} is complete and has no error to retry`);
   const gone = missing.filter((id) => !known.has(id));
   if (gone.length > 0) throw new UsageError(`cannot resume ${manifest.id}: no spec for ${gone.join(', ')} any more`);
   const pending = missing.map((id) => known.get(id) as LoadedClaim);
@@ -135,26 +156,62 @@ export async function resumeRun(options: { outDir: string; runId: string; claims
     writer: currentWriter(),
     resumedAt: [...(manifest.resumedAt ?? []), new Date().toISOString()],
   };
-  return executeRun(resumed, dir, pending, { tier: manifest.tier, seed: manifest.seed, outDir: options.outDir, jobs: options.jobs, onEvent: options.onEvent, engineFor: engineNamer(tfjs?.name) });
+  const { endedAt: _ended, ...unfinished } = resumed;
+  return executeRun(unfinished, dir, pending, { ...options, tier: manifest.tier, seed: manifest.seed, engineFor: engineNamer(tfjs?.name) }, stored);
+}
+
+/** The valid result.json of each claim of a run that has one. */
+function storedResults(outDir: string, manifest: RunManifest): Map<string, ClaimResult> {
+  const out = new Map<string, ClaimResult>();
+  for (const id of manifest.claims) {
+    const file = path.join(claimDir(outDir, manifest.id, id), 'result.json');
+    try {
+      const result = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      if (validateResult(result).length === 0 && (result as ClaimResult).claimId === id) out.set(id, result as ClaimResult);
+    } catch {
+      // missing, torn or foreign: the claim runs again
+    }
+  }
+  return out;
 }
 
 async function executeRun(
   manifest: RunManifest,
   dir: string,
   claims: LoadedClaim[],
-  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'onEvent'> & { engineFor: (claim: LoadedClaim) => string },
+  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'timeoutSeconds' | 'memoryMiB' | 'onEvent'> & { engineFor: (claim: LoadedClaim) => string },
+  earlier: Map<string, ClaimResult> = new Map(),
 ): Promise<RunOutcome> {
   const release = acquireRunLock(dir);
   try {
     const t0 = performance.now();
+    // What a killed writer left: temporary files, and the partial files of the claims about to run.
+    removeTempFiles(dir);
+    for (const claim of claims) fs.rmSync(claimDir(options.outDir, manifest.id, claim.spec.id), { recursive: true, force: true });
     writeJsonAtomic(path.join(dir, 'manifest.json'), manifest);
-    const results: ClaimResult[] = [];
+    const fresh = new Map<string, ClaimResult>();
     for (const [index, claim] of claims.entries()) {
-      options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length });
-      const result = await runOneClaim(claim, { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, jobs: options.jobs ?? defaultJobs(), engine: options.engineFor(claim), onEvent: options.onEvent });
-      results.push(result);
+      const budgetSeconds = claimBudgetSeconds(claim, options.tier, options.timeoutSeconds);
+      options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length, budgetSeconds });
+      const run: ClaimRunContext = { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, jobs: options.jobs ?? defaultJobs(), engine: options.engineFor(claim), onEvent: options.onEvent };
+      let result: ClaimResult;
+      try {
+        result = await runClaimIsolated(claim, run, { budgetSeconds, memoryMiB: options.memoryMiB ?? defaultMemoryMiB() });
+      } catch (err) {
+        if (!(err instanceof StorageError && err.fatal)) throw err;
+        const stored = earlier.size + fresh.size;
+        throw new RunStopped(
+          `${err.message}\nrun ${manifest.id} stopped: ${stored} of ${manifest.claims.length} claims are stored and kept, ${manifest.claims.length - stored} not run; ` +
+            `once there is room, 'claimbench run --resume ${manifest.id}' finishes it`,
+        );
+      }
+      fresh.set(claim.spec.id, result);
       options.onEvent?.({ type: 'claim-end', result, index, total: claims.length });
     }
+    const results = manifest.claims.flatMap((id) => {
+      const r = fresh.get(id) ?? earlier.get(id);
+      return r ? [r] : [];
+    });
     const { writer: _done, ...rest } = manifest;
     const finished: RunManifest = {
       ...rest,
@@ -163,18 +220,21 @@ async function executeRun(
       durationMs: (manifest.durationMs ?? 0) + (performance.now() - t0),
     };
     writeJsonAtomic(path.join(dir, 'manifest.json'), finished);
-    return { manifest: finished, results };
+    return { manifest: finished, results, ran: [...fresh.keys()] };
   } finally {
     release();
   }
 }
+
+/** A run that could not go on (its storage failed); what it stored is kept and it can be resumed. */
+export class RunStopped extends Error {}
 
 /** Which engine a claim runs on: float64 claims on the float64 engine, float32 ones on tfjs. */
 function engineNamer(tfjsBackend: string | undefined): (claim: LoadedClaim) => string {
   return (claim) => (claim.spec.precision === 'float32' ? `tfjs-${tfjsBackend ?? 'unselected'}` : 'float64-js');
 }
 
-interface ClaimRunContext {
+export interface ClaimRunContext {
   runId: string;
   jobs: number;
   engine: string;
@@ -184,12 +244,72 @@ interface ClaimRunContext {
   onEvent?: (event: RunEvent) => void;
 }
 
-/** Runs one claim and then its controls at this tier, and stores them; the unit a run is made of. */
-async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<ClaimResult> {
+/** What a claim's child process is sent (see `claim-process.ts`). */
+export interface ClaimJob {
+  claim: LoadedClaim;
+  run: Omit<ClaimRunContext, 'onEvent'>;
+  /** Modules of kinds registered outside harness/experiments, for the child to load. */
+  kindModules: string[];
+}
+
+/**
+ * Runs one claim with its controls in a child process of its own. A child that dies or overruns its
+ * budget leaves no result, so the parent stores an `error` result naming the cause. A full disk (in the
+ * child or here) throws.
+ */
+async function runClaimIsolated(claim: LoadedClaim, run: ClaimRunContext, limits: { budgetSeconds: number; memoryMiB: number }): Promise<ClaimResult> {
+  // A tier the claim cannot run at runs no experiment code: nothing to isolate.
+  if ('unavailable' in tierParams(claim.spec, run.tier)) return runOneClaim(claim, run);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { onEvent, ...context } = run;
+  const job: ClaimJob = { claim, run: context, kindModules: [...externalKindModules] };
+  // Progress names the control running, so a death during a control can name it.
+  let control: string | undefined;
+  const outcome = await runInChild<ClaimJob, RunEvent>(job, limits, (event) => {
+    if (event.type === 'progress') control = event.controlId;
+    onEvent?.(event);
+  });
+  if (outcome.kind === 'result') return outcome.result;
+  if (outcome.kind === 'failure' && outcome.file !== undefined) {
+    const failure = new StorageError(outcome.file, outcome.code, outcome.message);
+    if (failure.fatal) throw failure;
+  }
+  const reason = outcome.kind === 'died' ? `the claim's process${control ? ` (running control '${control}')` : ''} ${outcome.cause}` : outcome.message;
+  const result: ClaimResult = { ...resultBase(claim, run, startedAt), verdict: 'error', reason, metrics: {}, expectations: [], observations: [], controls: [], durationMs: performance.now() - t0 };
+  writeJsonAtomic(path.join(claimDir(run.outDir, run.runId, claim.spec.id), 'result.json'), result);
+  return result;
+}
+
+/** The fields of a claim's result that do not depend on how it ended or on the files stored beside it. */
+function resultBase(claim: LoadedClaim, run: ClaimRunContext, startedAt: Date) {
+  const { spec } = claim;
+  const merged = tierParams(spec, run.tier);
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    claimId: spec.id,
+    title: spec.title,
+    paperKey: spec.paper.key,
+    runId: run.runId,
+    tier: run.tier,
+    seed: claimSeed(run.seed, spec.id),
+    engine: run.engine,
+    kind: spec.experiment.kind,
+    params: 'params' in merged ? merged.params : {},
+    startedAt: startedAt.toISOString(),
+    files: { spec: 'spec.json' } as ClaimResult['files'],
+    specSha256: createHash('sha256').update(fs.readFileSync(claim.file)).digest('hex'),
+  };
+}
+
+/**
+ * Runs one claim and then its controls at this tier, and stores them; the unit a run is made of, and
+ * the body of a claim's child process.
+ */
+export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<ClaimResult> {
   const { spec } = claim;
   const folder = claimDir(run.outDir, run.runId, spec.id);
   const seed = claimSeed(run.seed, spec.id);
-  const specBytes = fs.readFileSync(claim.file);
   const startedAt = new Date();
   const t0 = performance.now();
   const merged = tierParams(spec, run.tier);
@@ -198,21 +318,7 @@ async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<Cl
     fs.copyFileSync(file, path.join(folder, path.basename(file)));
     return path.basename(file);
   });
-  const base = {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    claimId: spec.id,
-    title: spec.title,
-    paperKey: spec.paper.key,
-    runId: run.runId,
-    tier: run.tier,
-    seed,
-    engine: run.engine,
-    kind: spec.experiment.kind,
-    params: 'params' in merged ? merged.params : {},
-    startedAt: startedAt.toISOString(),
-    files: { spec: 'spec.json', ...(protocol.length > 0 ? { protocol } : {}) } as ClaimResult['files'],
-    specSha256: createHash('sha256').update(specBytes).digest('hex'),
-  };
+  const base = { ...resultBase(claim, run, startedAt), files: { spec: 'spec.json', ...(protocol.length > 0 ? { protocol } : {}) } as ClaimResult['files'] };
   let result: ClaimResult;
   if ('unavailable' in merged) {
     result = { ...base, verdict: 'not run at this tier', reason: merged.unavailable, metrics: {}, expectations: [], observations: [], controls: [], durationMs: 0 };

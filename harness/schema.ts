@@ -84,7 +84,11 @@ export const claimSpecSchema = {
               {
                 type: 'object',
                 additionalProperties: false,
-                properties: { params: { type: 'object' }, note: { type: 'string' } },
+                properties: {
+                  params: { type: 'object' },
+                  note: { type: 'string' },
+                  budgetSeconds: { type: 'number', exclusiveMinimum: 0, description: 'Wall-clock budget of the claim at this tier; past it the claim is stopped and gets an error verdict' },
+                },
               },
               {
                 type: 'object',

@@ -23,7 +23,7 @@ export interface PaperRef {
 }
 
 /** A tier either overrides some experiment parameters or says why it cannot run. */
-export type TierSpec = { params?: Params; note?: string } | { unavailable: string };
+export type TierSpec = { params?: Params; note?: string; budgetSeconds?: number } | { unavailable: string };
 
 export type Comparator = 'between' | 'atLeast' | 'atMost' | 'approximately';
 

@@ -9,8 +9,8 @@ import { formatDuration, formatNumber } from '../format';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 
 const usage =
-  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--jobs N] [--backend NAME] [--json] [--report] [--site DIR] [--claims DIR]\n' +
-  '       claimbench run --resume <run-id> [--out DIR] [--json] [--report]';
+  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--jobs N] [--backend NAME] [--timeout SECONDS] [--memory MiB] [--json] [--report] [--site DIR] [--claims DIR]\n' +
+  '       claimbench run --resume <run-id> [--retry-errors] [--out DIR] [--timeout SECONDS] [--memory MiB] [--json] [--report]';
 
 export const runCommand: Command = {
   name: 'run',
@@ -21,9 +21,9 @@ export const runCommand: Command = {
       args,
       {
         ...claimsOption,
-        tier: { type: 'string', default: 'quick' },
+        tier: { type: 'string' },
         out: { type: 'string' },
-        seed: { type: 'string', default: '1' },
+        seed: { type: 'string' },
         json: { type: 'boolean' },
         report: { type: 'boolean' },
         site: { type: 'string' },
@@ -31,28 +31,39 @@ export const runCommand: Command = {
         resume: { type: 'string' },
         jobs: { type: 'string' },
         backend: { type: 'string' },
+        timeout: { type: 'string' },
+        memory: { type: 'string' },
+        'retry-errors': { type: 'boolean' },
       },
       usage,
     );
     const outDir = path.resolve(values.out ?? defaultReportsDir());
     const all = loadValidClaims(values.claims);
     const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs);
+    const limits = {
+      ...(values.timeout === undefined ? {} : { timeoutSeconds: parsePositive('--timeout', values.timeout) }),
+      ...(values.memory === undefined ? {} : { memoryMiB: parsePositive('--memory', values.memory, true) }),
+    };
     let outcome: RunOutcome;
     if (values.resume !== undefined) {
-      if (positionals.length > 0 || values.shard !== undefined) throw new UsageError('--resume takes no claim selection or --shard: it finishes the run as it was started');
-      outcome = await resumeRun({ outDir, runId: values.resume, claims: all, jobs, backend: values.backend, onEvent: values.json ? undefined : progressPrinter(all) });
+      const fixed = (['tier', 'seed', 'shard'] as const).filter((k) => values[k] !== undefined);
+      if (positionals.length > 0 || fixed.length > 0) {
+        throw new UsageError(`--resume takes no claim selection${fixed.length ? ` and no ${fixed.map((k) => `--${k}`).join(', ')}` : ''}: it finishes the run with the claims, tier and seed it was started with`);
+      }
+      outcome = await resumeRun({ outDir, runId: values.resume, claims: all, jobs, backend: values.backend, retryErrors: values['retry-errors'], ...limits, onEvent: values.json ? undefined : progressPrinter(all) });
     } else {
-      const tier = parseTier(values.tier);
-      const seed = parseSeed(values.seed);
+      if (values['retry-errors']) throw new UsageError('--retry-errors goes with --resume <run-id>');
+      const tier = parseTier(values.tier ?? 'quick');
+      const seed = parseSeed(values.seed ?? '1');
       const shard = values.shard === undefined ? undefined : parseShard(values.shard);
       const selected = selectClaims(all, positionals);
       const claims = shard ? shardClaims(selected, shard) : selected;
-      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, jobs, backend: values.backend, onEvent: values.json ? undefined : progressPrinter(claims) });
+      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, jobs, backend: values.backend, ...limits, onEvent: values.json ? undefined : progressPrinter(claims) });
     }
     const { manifest, results } = outcome;
     const runFolder = path.join(outDir, 'runs', manifest.id);
     if (values.json) {
-      console.log(JSON.stringify(jsonSummary(manifest.id, runFolder, results)));
+      console.log(JSON.stringify({ ...jsonSummary(manifest.id, runFolder, results), ran: outcome.ran }));
     } else {
       console.log(summaryTable(results, all));
       const shardText = manifest.shard ? `, shard ${manifest.shard.index}/${manifest.shard.count}` : '';
@@ -90,6 +101,13 @@ export function parseSeed(value: string | undefined): number {
     throw new UsageError(`--seed must be an integer in [0, 4294967295], got '${value}'`);
   }
   return seed;
+}
+
+/** A positive number (of seconds, or with `integer` of MiB). */
+export function parsePositive(option: string, value: string, integer = false): number {
+  const n = Number(value);
+  if (!(integer ? /^\d+$/ : /^\d+(\.\d+)?$/).test(value) || !(n > 0)) throw new UsageError(`${option} must be a positive ${integer ? 'integer' : 'number'}, got '${value}'`);
+  return n;
 }
 
 export function parseJobs(value: string): number {

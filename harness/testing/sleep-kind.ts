@@ -2,7 +2,7 @@
  * Test fixture: an experiment kind that blocks for `ms` milliseconds and returns `value` as metric x.
  * Tests preload it into a CLI child process (`node -r`) to have a run slow enough to kill mid-way.
  */
-import { experimentKinds, type ExperimentKind } from '../registry';
+import { registerExternalKind, type ExperimentKind } from '../registry';
 
 export const sleepKind: ExperimentKind<{ ms: number; value: number }> = {
   name: 'test-sleep',
@@ -20,4 +20,4 @@ export const sleepKind: ExperimentKind<{ ms: number; value: number }> = {
   },
 };
 
-if (!experimentKinds.has(sleepKind.name)) experimentKinds.register(sleepKind);
+registerExternalKind(sleepKind, __filename);

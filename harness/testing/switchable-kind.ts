@@ -3,7 +3,7 @@
  * is set) and whose metric u is one draw from the claim's generator (so a paired control draws the same);
  * it throws when `crash` is set.
  */
-import { experimentKinds, type ExperimentKind } from '../registry';
+import { registerExternalKind, type ExperimentKind } from '../registry';
 
 export const switchable: ExperimentKind<{ value: number; crash?: boolean; nan?: boolean }> = {
   name: 'test-switchable',
@@ -25,4 +25,4 @@ export const switchable: ExperimentKind<{ value: number; crash?: boolean; nan?: 
     };
   },
 };
-if (!experimentKinds.has(switchable.name)) experimentKinds.register(switchable);
+registerExternalKind(switchable, __filename);

@@ -1,0 +1,42 @@
+/**
+ * Entry of a claim's child process (see `isolation.ts`): receives one job, runs the claim exactly as
+ * the parent would have, sends back its events and result, and exits. A child whose parent is gone
+ * (killed, even by SIGKILL) stops at its next progress report instead of finishing for nobody.
+ */
+import { StorageError } from './atomic';
+import type { ChildMessage } from './isolation';
+import { runOneClaim, type ClaimJob, type RunEvent } from './runner';
+
+function send(msg: ChildMessage<RunEvent>): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected) process.exit(1);
+    process.send?.(msg, () => resolve());
+  });
+}
+
+let finished = false;
+process.on('disconnect', () => {
+  if (!finished) process.exit(1);
+});
+
+process.once('message', (job: ClaimJob) => {
+  void (async () => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      for (const m of job.kindModules) require(m);
+      const result = await runOneClaim(job.claim, {
+        ...job.run,
+        onEvent: (event) => {
+          if (!process.connected) process.exit(1);
+          void send({ type: 'event', event });
+        },
+      });
+      await send({ type: 'result', result });
+    } catch (err) {
+      const storage = err instanceof StorageError ? { file: err.file, ...(err.code ? { code: err.code } : {}) } : {};
+      await send({ type: 'failure', message: err instanceof Error ? err.message : String(err), ...storage });
+    }
+    finished = true;
+    process.exit(0);
+  })();
+});
