@@ -1,5 +1,7 @@
 import { describeTolerance } from '../scoring';
-import { UsageError, tierParams } from '../claims';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError, controlTiers, protocolFiles, tierParams } from '../claims';
 import { TIERS } from '../types';
 import '../experiments';
 import { claimsOption, loadValidClaims, parseCommandArgs, type Command } from './command';
@@ -8,7 +10,7 @@ const usage = 'claimbench show <claim-id> [--json] [--claims DIR]';
 
 export const showCommand: Command = {
   name: 'show',
-  summary: 'show one claim: statement, expectations and the parameters of each tier',
+  summary: 'show one claim: statement, protocol, expectations, controls and the parameters of each tier',
   usage,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, { ...claimsOption, json: { type: 'boolean' } }, usage);
@@ -31,7 +33,14 @@ export const showCommand: Command = {
       spec.statement.trim(),
       '',
       'expectations:',
-      ...spec.expectations.map((e) => `  ${e.id}: ${e.metric} ${describeTolerance(e)}${e.paper ? `   (paper: ${e.paper.value ?? ''}${e.paper.text ? ` ${e.paper.text}` : ''})` : ''}`),
+      ...spec.expectations.map((e) => `  ${e.id}: ${e.metric} ${describeTolerance(e)}${e.paper ? `   (paper: ${e.paper.value ?? ''}${e.paper.text ? ` ${e.paper.text}` : ''})` : ''}${e.noControlReason ? `\n    no control: ${e.noControlReason}` : ''}`),
+      '',
+      'controls:',
+      ...(spec.controls === undefined
+        ? ['  none declared']
+        : spec.controls.length === 0
+          ? [`  none: ${spec.noControlReason ?? '(no reason given)'}`]
+          : spec.controls.map((c) => `  ${c.id} (tiers ${controlTiers(spec, c).join(', ')}; must fail ${c.mustFail.join(', ')}): ${JSON.stringify(c.params)}\n    ${c.description.trim().replace(/\n/g, '\n    ')}`)),
       '',
       'tiers:',
       ...TIERS.map((t) => {
@@ -39,6 +48,7 @@ export const showCommand: Command = {
         return 'unavailable' in p ? `  ${t}: not run — ${p.unavailable}` : `  ${t}: ${JSON.stringify(p.params)}`;
       }),
     ];
+    for (const file of protocolFiles(spec, claim.file)) lines.push('', `protocol (${path.basename(file)}):`, '', fs.readFileSync(file, 'utf8').trimEnd());
     console.log(lines.join('\n'));
     return 0;
   },

@@ -27,6 +27,7 @@ import { packageRoot } from '../paths';
 import { readPlots, readRuns, readSpec, type StoredRun, type StoreProblem } from '../store';
 import { TIERS, type ClaimSpec, type PaperValue, type PlotSpec, type Provenance, type RunManifest, type ScoredExpectation, type Verdict } from '../types';
 import { sparkline, trendChart, verdictGlyph, verdictStrip, type StripCell } from './spark';
+import { controlsView, protocolView, uncontrolledClaims, type ControlsView, type UncontrolledClaim } from './controls-view';
 import { renderMarkdown } from './markdown';
 import { renderPlot } from './svg';
 
@@ -119,6 +120,9 @@ export function buildReport(options: BuildReportOptions): BuildReportSummary {
 
   // Indexes: all claims, then one page per facet value.
   const base = indexBase(rows, runs, histories, states, problems, inDir);
+  base.uncontrolled = uncontrolledClaims(
+    groups.map((g) => ({ claimId: g.claimId, title: g.primary.current.result.title, href: tierPages(g.claimId, g.primary.tier, true).page.split('/').map(encodeURIComponent).join('/'), spec: g.primary.current.spec })),
+  );
   write('index.html', templates.index(indexView(base, rows, null)));
   for (const facet of rows.length > 0 ? base.facets : []) {
     for (const value of facet.values) write(value.file, templates.index(indexView(base, rows, { facet, value })));
@@ -193,6 +197,8 @@ interface FileLink {
   name: string;
   /** Site-relative path. */
   path: string;
+  /** Set for a control's files: the control id. */
+  control?: string;
 }
 
 /** Copies a result's files into `data/<run>/<claim>/` (skipping unchanged copies) and lists them. */
@@ -202,13 +208,18 @@ function copyData(entry: HistoryEntry, problems: StoreProblem[], copy: (source: 
   const dataRel = ['data', safeSegment(run.manifest.id), safeSegment(result.claimId)];
   const files: FileLink[] = [];
   const declared = typeof result.files === 'object' && result.files !== null ? result.files : ({} as Partial<typeof result.files>);
-  const sources: [string, string | undefined][] = [
+  const sources: [string, string | undefined, string?][] = [
     ['result', 'result.json'],
     ['spec', declared.spec],
     ['evidence', declared.evidence],
     ['plots', declared.plots],
+    // Each control's files keep their place under controls/<id>/.
+    ...(Array.isArray(result.controls) ? result.controls : []).flatMap((c): [string, string | undefined, string][] => [
+      ['evidence', c.files?.evidence, c.id],
+      ['plots', c.files?.plots, c.id],
+    ]),
   ];
-  for (const [label, rel] of sources) {
+  for (const [label, rel, control] of sources) {
     if (typeof rel !== 'string' || rel === '') continue;
     const source = path.resolve(claimFolder, rel);
     const inside = path.relative(claimFolder, source);
@@ -217,14 +228,14 @@ function copyData(entry: HistoryEntry, problems: StoreProblem[], copy: (source: 
       continue;
     }
     const name = safeSegment(path.basename(rel));
-    const target = [...dataRel, name].join('/');
+    const target = [...dataRel, ...(control ? ['controls', safeSegment(control)] : []), name].join('/');
     try {
       copy(source, target);
     } catch (err) {
       problems.push({ file: source, message: `${label} file not copied: ${errorMessage(err)}` });
       continue;
     }
-    files.push({ label, name, path: target });
+    files.push({ label, name, path: target, ...(control ? { control } : {}) });
   }
   return files;
 }
@@ -447,6 +458,9 @@ interface ClaimView extends PageBase {
   reason?: string;
   statementHtml: string;
   resolutionsHtml: string;
+  /** The paper's shared protocol files the spec references, each rendered once. */
+  protocol: { name: string; html: string }[];
+  controls: ControlsView;
   expectations: (Omit<ScoredExpectation, 'measured' | 'paper'> & { measured: string; exact: string; paper: PaperView; unmeasured: boolean })[];
   observations: { id: string; metric: string; description: string; measured: string; paper: PaperView }[];
   params: string;
@@ -497,6 +511,7 @@ function claimPage(
     problems.push({ file: path.join(claimFolder, 'spec.json'), message: errorMessage(err) });
   }
   const paper = paperInfo(spec, result.paperKey);
+  const onProblem = (file: string, err: unknown): void => void problems.push({ file, message: errorMessage(err) });
 
   let plotSpecs: PlotSpec[] = [];
   try {
@@ -588,6 +603,14 @@ function claimPage(
     reason: result.reason,
     statementHtml: renderMarkdown(str(spec.statement) || '_The claim spec could not be read._'),
     resolutionsHtml: str(spec.resolutions) ? renderMarkdown(str(spec.resolutions)) : '',
+    protocol: protocolView(result, claimFolder, onProblem),
+    controls: controlsView(
+      result,
+      spec,
+      claimFolder,
+      (files.get(current) ?? []).flatMap((f) => (f.control ? [{ control: f.control, label: f.label, name: f.name, href: hrefFrom(page, f.path) }] : [])),
+      onProblem,
+    ),
     expectations: result.expectations.map((e) => ({
       ...e,
       measured: formatNumber(e.measured),
@@ -618,7 +641,7 @@ function claimPage(
       { label: 'Machine', value: machineText(prov) },
       { label: 'Spec sha256', value: result.specSha256, code: true },
     ],
-    files: (files.get(current) ?? []).map((f) => ({ label: f.label, name: f.name, href: hrefFrom(page, f.path) })),
+    files: (files.get(current) ?? []).filter((f) => !f.control).map((f) => ({ label: f.label, name: f.name, href: hrefFrom(page, f.path) })),
     history: historyView,
   };
 
@@ -667,7 +690,7 @@ function historyRow(entry: HistoryEntry, number: number, from: string, files: Fi
     state: stateTag(entry.runState),
     key: key ? { measured: formatNumber(key.measured), exact: key.measured === null ? '' : String(key.measured), pass: key.pass, unmeasured: key.measured === null } : undefined,
     duration: formatDuration(entry.result.durationMs),
-    files: files.filter((f) => f.label === 'evidence' || f.label === 'result').map((f) => ({ label: f.label, href: hrefFrom(from, f.path) })),
+    files: files.filter((f) => !f.control && (f.label === 'evidence' || f.label === 'result')).map((f) => ({ label: f.label, href: hrefFrom(from, f.path) })),
     current,
   };
 }
@@ -838,6 +861,8 @@ interface IndexBase {
   notices: string[];
   problems: { file: string; message: string }[];
   totalRuns: number;
+  /** Claims that state why they (or some of their expectations) have no control. */
+  uncontrolled: UncontrolledClaim[];
 }
 
 interface IndexView extends PageBase {
@@ -851,6 +876,7 @@ interface IndexView extends PageBase {
   runs: RunView[];
   notices: string[];
   problems: { file: string; message: string }[];
+  uncontrolled: UncontrolledClaim[];
   hasClaims: boolean;
 }
 
@@ -930,6 +956,7 @@ function indexBase(
     notices,
     problems: problems.map((p) => ({ file: displayPath(p.file, inDir), message: p.message })),
     totalRuns: runs.length,
+    uncontrolled: [],
   };
 }
 
@@ -960,6 +987,7 @@ function indexView(base: IndexBase, allRows: IndexRow[], filter: { facet: Facet;
     runs: filter ? [] : base.runs,
     notices: base.notices,
     problems: filter ? [] : base.problems,
+    uncontrolled: filter ? [] : base.uncontrolled,
     hasClaims: allRows.length > 0,
     legend: VERDICT_ORDER.map((v) => ({ svg: verdictGlyph(v), label: v })),
   };
