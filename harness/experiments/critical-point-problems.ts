@@ -28,9 +28,10 @@ export interface MnistDataSpec {
   classes?: number[];
   /**
    * `crop-average`: central 20×20 crop (rows and columns 4–23), 4×4 area average, z-score per pixel (§3.5.1);
-   * `pca`: project the 784 pixels onto the top `components` principal components (§3.5.3).
+   * `pca`: project the 784 pixels onto the top `components` principal components (§3.5.3);
+   * `pixels`: all 784 pixels, standardised by one mean and deviation over all training pixels.
    */
-  features: { kind: 'crop-average' } | { kind: 'pca'; components: number };
+  features: { kind: 'crop-average' } | { kind: 'pca'; components: number } | { kind: 'pixels' };
   /** Targets: the inputs (autoencoder), one-hot labels, or one-hot labels after a seeded permutation. */
   targets: 'inputs' | 'labels' | 'permuted-labels';
 }
@@ -64,6 +65,7 @@ const mnistSchema = {
       oneOf: [
         { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'crop-average' } } },
         { type: 'object', additionalProperties: false, required: ['kind', 'components'], properties: { kind: { const: 'pca' }, components: { type: 'integer', minimum: 1 } } },
+        { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'pixels' } } },
       ],
     },
     targets: { enum: ['inputs', 'labels', 'permuted-labels'] },
