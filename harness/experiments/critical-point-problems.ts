@@ -168,6 +168,7 @@ function gaussianAutoencoderData(spec: GaussianDataSpec, rng: ReturnType<typeof 
 const FEATURE_RECIPES: Record<MnistDataSpec['features']['kind'], string> = {
   'crop-average': 'pixels / 255, central 20×20 crop (rows and columns 4–23), 4×4 area average (5×5 blocks), z-score per feature over these images with the population standard deviation, constant features 0 (datasets/mnist.ts)',
   pca: 'pixels / 255, centred per pixel over these images, projected onto the top principal components (datasets/mnist.ts pca)',
+  pixels: 'pixels / 255, standardised by one mean and standard deviation over all pixels of these images (datasets/mnist-classification.ts mnistFeatures)',
 };
 
 /** The data set of an MNIST problem, exactly as `buildProblem(spec, seed)` builds it when given `createRng(seed)`. */
