@@ -15,6 +15,7 @@ import { segmentScan } from './segment-scan';
 import { skipConnectionLandscape } from './skip-connection-landscape';
 import { slqVsExact } from './slq-vs-exact';
 import { swaValleyNetwork } from './swa-valley-network';
+import { weightScalingBasins } from './weight-scaling-basins';
 import { xorLocalMinima } from './xor-local-minima';
 
 experimentKinds.register(lineScan);
@@ -33,3 +34,4 @@ experimentKinds.register(optimiserInterpolation);
 experimentKinds.register(hessianSpectraTraining);
 experimentKinds.register(fitnessDistance);
 experimentKinds.register(gradientCovarianceSubspaces);
+experimentKinds.register(weightScalingBasins);
