@@ -1,4 +1,7 @@
 import { ACTIVATIONS, activate, activateWithDerivatives } from './activations';
+import { createRng } from '../harness/rng';
+import { exp } from '../numerics/exp';
+import { float64Workspace, workspaceOf } from '../numerics/wasm';
 
 // Points away from 0 so that relu's kink is never straddled by a finite-difference step.
 const points = Float64Array.from([-6, -2.5, -1, -0.3, -0.01, 0.02, 0.4, 1, 2.7, 7]);
@@ -50,7 +53,7 @@ describe.each(ACTIVATIONS)('%s', (kind) => {
 it('matches reference values', () => {
   const z = Float64Array.of(-2, 0, 1.5);
   const value = (kind: (typeof ACTIVATIONS)[number]) => evaluate(kind, z).value;
-  const s = (x: number) => 1 / (1 + Math.exp(-x));
+  const s = (x: number) => 1 / (1 + exp(-x)); // the engine's exp, within 2 ulp of Math.exp (numerics/exp.test.ts)
   expect(value('identity')).toEqual(z);
   expect(value('tanh')).toEqual(z.map(Math.tanh));
   expect(value('relu')).toEqual(Float64Array.of(0, 0, 1.5));
@@ -63,4 +66,23 @@ it("relu uses σ'(0) = 0 and σ'' = 0", () => {
   const { first, second } = evaluate('relu', Float64Array.of(-1, 0, 1));
   expect(first).toEqual(Float64Array.of(0, 0, 1));
   expect(second).toEqual(new Float64Array(3));
+});
+
+describe.each(['sigmoid', 'swish'] as const)('%s on the WebAssembly kernel', (kind) => {
+  it('gives bit-identical values and derivatives to the plain-JS path, in place too', () => {
+    const rng = createRng(31);
+    for (const length of [1, 2, 7, 64, 301]) {
+      const z = Float64Array.from({ length }, (_, q) => (q === 3 ? NaN : q === 5 ? -Infinity : rng.normal() * 8));
+      const plain = evaluate(kind, z);
+      const [wz, value, first, second] = float64Workspace([length, length, length, length]);
+      wz.set(z);
+      activateWithDerivatives(kind, wz, value, first, second);
+      expect(workspaceOf(wz, value, first, second)).not.toBeNull();
+      for (let q = 0; q < length; q++) {
+        expect([value[q], first[q], second[q]].map((x, i) => Object.is(x, [plain.value[q], plain.first[q], plain.second[q]][i]))).toEqual([true, true, true]);
+      }
+      activate(kind, wz, wz);
+      wz.forEach((x, q) => expect(Object.is(x, plain.value[q])).toBe(true));
+    }
+  });
 });

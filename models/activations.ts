@@ -6,7 +6,17 @@
  * Conventions: relu has σ'(0) = 0 (the subgradient PyTorch and JAX use) and σ'' = 0 everywhere, so its
  * Hessian is that of the piecewise-linear network away from kinks. Non-finite inputs are not rejected:
  * NaN propagates, and ±Inf gives whatever IEEE arithmetic gives (e.g. swish(−Inf) = NaN).
+ *
+ * sigmoid and swish, whose exp dominates the float64 engine's forward pass, run on the WebAssembly
+ * SIMD kernels when all buffers are views of one `float64Workspace` (as mlpObjective's are), else in
+ * plain JS; both use the exp of numerics/exp.ts and the same formulas, so their results are identical.
  */
+
+import { exp } from '../numerics/exp';
+import { workspaceOf } from '../numerics/wasm';
+
+/** The kernels' codes for the activations they implement (wasm/kernels.ts). */
+const WASM_KIND: Partial<Record<Activation, number>> = { sigmoid: 0, swish: 1 };
 
 export const ACTIVATIONS = ['identity', 'tanh', 'relu', 'sigmoid', 'swish'] as const;
 /** swish(x) = x·sigmoid(x) (SiLU). */
@@ -15,6 +25,14 @@ export type Activation = (typeof ACTIVATIONS)[number];
 /** value[k] = σ(z[k]) for every k. `value` may be `z` itself. */
 export function activate(kind: Activation, z: Float64Array, value: Float64Array): void {
   const m = z.length;
+  const code = WASM_KIND[kind];
+  if (code !== undefined && m > 0) {
+    const home = workspaceOf(z, value);
+    if (home) {
+      home.exports.activate(code, z.byteOffset, value.byteOffset, 0, 0, m, home.scratch);
+      return;
+    }
+  }
   switch (kind) {
     case 'identity':
       if (value !== z) value.set(z);
@@ -46,6 +64,14 @@ export function activateWithDerivatives(
   second: Float64Array | null,
 ): void {
   const m = z.length;
+  const code = WASM_KIND[kind];
+  if (code !== undefined && m > 0) {
+    const home = second ? workspaceOf(z, value, first, second) : workspaceOf(z, value, first);
+    if (home) {
+      home.exports.activate(code, z.byteOffset, value.byteOffset, first.byteOffset, second ? second.byteOffset : 0, m, home.scratch);
+      return;
+    }
+  }
   switch (kind) {
     case 'identity':
       value.set(z);
@@ -93,5 +119,5 @@ export function activateWithDerivatives(
 
 /** exp(−x) overflows to Inf for x ≪ 0, which correctly gives 0 rather than NaN. */
 function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+  return 1 / (1 + exp(-x));
 }

@@ -4,7 +4,8 @@
  * forward-over-reverse) and the full Hessian.
  *
  * Everything is batched: per layer the pre-activations z, activations a, σ'(z), σ''(z), back-propagated
- * errors δ = ∂L/∂z and their tangents are n×width row-major buffers allocated once per objective. The
+ * errors δ = ∂L/∂z and their tangents are n×width row-major buffers allocated once per objective, in
+ * one `float64Workspace`, so that each layer's products are single `gemm` calls without copies. The
  * θ-dependent part of an HVP (forward pass, σ', σ'', δ) is cached and reused while θ keeps the same
  * entries, so repeated HVPs at one point (Lanczos, power iteration, the full Hessian) and a gradient
  * followed by HVPs cost one forward/backward pass in all. The cache compares entries, not identity, so
@@ -14,6 +15,7 @@
  */
 
 import { activate, activateWithDerivatives } from './activations';
+import { float64Workspace } from '../numerics/gemm';
 import { accumulateLayerGradient, affineRows, backpropRows } from './kernels';
 import { type LossSpec, lossGradient, lossHvp, lossValue } from './losses';
 import { type MlpSpec, checkLength, parameterCount, parameterLayout } from './mlp';
@@ -60,42 +62,56 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
   if (!Number.isFinite(l2)) throw new RangeError(`l2 must be finite, got ${l2}`);
   const kind = loss.kind;
   const activation = net.activation;
-  const x = Float64Array.from(data.x);
   const y = Float64Array.from(data.y);
 
+  const isHidden = (l: number): boolean => l < depth - 1;
   const inDims = layers.map((layer) => layer.inDim);
   const outDims = layers.map((layer) => layer.outDim);
   const weightOffsets = layers.map((layer) => layer.weightOffset);
   const biasOffsets = layers.map((layer) => layer.biasOffset ?? -1);
   // Weights and bias of a layer are contiguous in θ, so a layer's block is [weightOffset, blockEnd).
   const blockEnds = layers.map((_, l) => (l + 1 < depth ? layers[l + 1].weightOffset : dim));
-  const isHidden = (l: number): boolean => l < depth - 1;
-  const perLayer = (onlyHidden: boolean): Float64Array[] =>
-    outDims.map((width, l) => new Float64Array(onlyHidden && !isHidden(l) ? 0 : n * width));
 
-  // θ-dependent state (valid while `prepared` and θ equals `preparedTheta`).
-  const z = perLayer(false);
-  const a = z.map((zl, l) => (isHidden(l) ? new Float64Array(zl.length) : zl)); // output layer is linear
+  // Every buffer a matrix product touches lives in one workspace, so that gemm runs in place: the
+  // data, θ and v as the kernels read them (copied in per call), the accumulated gradient or H·v, and
+  // the per-layer n×width buffers below.
+  const widest = Math.max(...outDims);
+  const layerSizes = (onlyHidden: boolean): number[] => outDims.map((width, l) => (onlyHidden && !isHidden(l) ? 0 : n * width));
+  const sizes = {
+    x: [n * inputDim],
+    params: [dim, dim, dim, dim], // θ of the prepared state, θ of loss(), v, the output
+    z: layerSizes(false),
+    a: layerSizes(true), // the output layer is linear: its activation is z itself
+    d1: layerSizes(true),
+    d2: layerSizes(true),
+    delta: layerSizes(false), // ∂L/∂z
+    gradA: layerSizes(true), // ∂L/∂a, kept for the σ'' term of R{δ}
+    rz: layerSizes(false), // R{z}
+    ra: layerSizes(true), // R{a}
+    rdelta: layerSizes(false), // R{δ}
+    scratch: [n * widest, n * widest], // ping-pong buffers of loss(), which leaves the cached state intact
+  };
+  const views = float64Workspace(Object.values(sizes).flat());
+  const take = (count: number): Float64Array[] => views.splice(0, count);
+  const [x] = take(1);
+  x.set(data.x);
+  const [preparedTheta, lossTheta, vWork, outWork] = take(4);
+  const z = take(depth);
+  const a = take(depth).map((al, l) => (isHidden(l) ? al : z[l]));
+  const d1 = take(depth);
+  const d2 = take(depth);
+  const delta = take(depth);
+  const gradA = take(depth);
+  const rz = take(depth);
+  const ra = take(depth);
+  const rdelta = take(depth);
+  const scratch = take(2);
   const inputs = [x, ...a.slice(0, depth - 1)];
-  const d1 = perLayer(true);
-  const d2 = perLayer(true);
-  const delta = perLayer(false); // ∂L/∂z
-  const gradA = perLayer(true); // ∂L/∂a, kept for the σ'' term of R{δ}
-  const preparedTheta = new Float64Array(dim);
+  const lossBuffers = outDims.map((width, l) => scratch[l % 2].subarray(0, n * width));
   let prepared = false;
   let preparedLoss = NaN;
-
-  // Tangent buffers: R{z}, R{a}, R{δ}.
-  const rz = perLayer(false);
-  const ra = perLayer(true);
-  const rdelta = perLayer(false);
   const touched = new Array<boolean>(depth).fill(false);
   const live = new Array<boolean>(depth).fill(false);
-
-  // Ping-pong buffers for `loss`, so that evaluating a loss leaves the cached state intact.
-  const widest = Math.max(...outDims);
-  const scratch = [new Float64Array(n * widest), new Float64Array(n * widest)];
-  const lossBuffers = outDims.map((width, l) => scratch[l % 2].subarray(0, n * width));
 
   const penalty = (theta: Float64Array): number => {
     if (l2 === 0) return 0;
@@ -108,6 +124,8 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
   const prepare = (theta: Float64Array): void => {
     if (prepared && sameEntries(theta, preparedTheta)) return;
     prepared = false;
+    preparedTheta.set(theta);
+    theta = preparedTheta;
     for (let l = 0; l < depth; l++) {
       affineRows(inputs[l], n, inDims[l], outDims[l], theta, weightOffsets[l], biasOffsets[l], z[l], false);
       if (isHidden(l)) activateWithDerivatives(activation, z[l], a[l], d1[l], d2[l]);
@@ -121,16 +139,16 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
       for (let k = 0, m = g.length; k < m; k++) d[k] = g[k] * s1[k];
     }
     preparedLoss = dataLoss + penalty(theta);
-    preparedTheta.set(theta);
     prepared = true;
   };
 
   /**
-   * Adds H·v to `out`, given the state prepared at θ. Tangents are propagated only from the first layer
+   * Adds H·v to `out`, given the state prepared at θ; v and out are workspace buffers. Tangents are propagated only from the first layer
    * that v touches, and a layer's v-terms only where its block of v is non-zero, which makes the
    * unit-vector products of the full Hessian cheaper.
    */
-  const hessianVectorInto = (theta: Float64Array, v: Float64Array, out: Float64Array): void => {
+  const hessianVectorInto = (v: Float64Array, out: Float64Array): void => {
+    const theta = preparedTheta;
     let anyTouched = false;
     for (let l = 0; l < depth; l++) {
       touched[l] = !isZeroRange(v, weightOffsets[l], blockEnds[l]);
@@ -179,6 +197,8 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
     loss(theta) {
       checkLength('theta', theta, dim);
       if (prepared && sameEntries(theta, preparedTheta)) return preparedLoss;
+      lossTheta.set(theta);
+      theta = lossTheta;
       let input = x;
       for (let l = 0; l < depth; l++) {
         const out = lossBuffers[l];
@@ -192,10 +212,11 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
     lossAndGradient(theta) {
       checkLength('theta', theta, dim);
       prepare(theta);
-      const gradient = new Float64Array(dim);
+      outWork.fill(0);
       for (let l = 0; l < depth; l++) {
-        accumulateLayerGradient(delta[l], inputs[l], n, inDims[l], outDims[l], gradient, weightOffsets[l], biasOffsets[l]);
+        accumulateLayerGradient(delta[l], inputs[l], n, inDims[l], outDims[l], outWork, weightOffsets[l], biasOffsets[l]);
       }
+      const gradient = outWork.slice();
       if (l2 !== 0) for (let k = 0; k < dim; k++) gradient[k] += 2 * l2 * theta[k];
       return { loss: preparedLoss, gradient };
     },
@@ -204,9 +225,10 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
       checkLength('theta', theta, dim);
       checkLength('v', v, dim);
       prepare(theta);
-      const out = new Float64Array(dim);
-      hessianVectorInto(theta, v, out);
-      return out;
+      vWork.set(v);
+      outWork.fill(0);
+      hessianVectorInto(vWork, outWork);
+      return outWork.slice();
     },
 
     // Row j is H·e_j: dim exact HVPs sharing one forward/backward pass, which is cheap for the small
@@ -215,11 +237,13 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
       checkLength('theta', theta, dim);
       prepare(theta);
       const h = new Float64Array(dim * dim);
-      const unit = new Float64Array(dim);
+      vWork.fill(0);
       for (let j = 0; j < dim; j++) {
-        unit[j] = 1;
-        hessianVectorInto(theta, unit, h.subarray(j * dim, (j + 1) * dim));
-        unit[j] = 0;
+        vWork[j] = 1;
+        outWork.fill(0);
+        hessianVectorInto(vWork, outWork);
+        h.set(outWork, j * dim);
+        vWork[j] = 0;
       }
       for (let i = 0; i < dim; i++) {
         for (let j = i + 1; j < dim; j++) {

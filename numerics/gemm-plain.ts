@@ -12,6 +12,9 @@
 
 import type { GemmOptions } from './gemm';
 
+/** Every option but the bias row, which `gemm` adds itself on this path. */
+export type PlainOptions = Required<Omit<GemmOptions, 'bias' | 'biasOffset'>>;
+
 const MR = 4;
 const NR = 4;
 const KC = 256;
@@ -22,7 +25,7 @@ const NC = 2048;
 let packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(KC * NR);
 
-export function gemmPlain(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, options: Required<GemmOptions>): void {
+export function gemmPlain(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, options: PlainOptions): void {
   const { transA, transB, alpha, beta, aOffset, bOffset, cOffset } = options;
   if (m === 0 || n === 0) return;
   scale(c, cOffset, m * n, beta);

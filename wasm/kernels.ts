@@ -1,8 +1,9 @@
-// AssemblyScript source of the WebAssembly SIMD (f64x2) kernel behind numerics/gemm.ts. Built by
-// `npm run build:wasm` into numerics/gemm-wasm.ts (the module's bytes, base64), which is what ships:
-// no compiler is needed to use it. All addresses are byte addresses in the imported memory.
+// AssemblyScript source of the WebAssembly SIMD (f64x2) kernels behind numerics/gemm.ts and the
+// sigmoid/swish activations of models/activations.ts. Built by `npm run build:wasm` into
+// numerics/kernels-wasm.ts (the module's bytes, base64), which is what ships: no compiler is needed to
+// use it. All addresses are byte addresses in the imported memory.
 //
-// C (m×n, row stride ldc) = α·op(A)·op(B) + β·C, where op(A)[i][p] = A[i·rsA + p·csA] (so one routine
+// C (m×n, row stride ldc) = α·op(A)·op(B) + β·C (+ a bias row), where op(A)[i][p] = A[i·rsA + p·csA] (so one routine
 // serves A and Aᵀ without copying) and op(B) is row-major with row stride ldb. Bᵀ is first copied into
 // that form block by block (`pack`, a KC×NC region supplied by the caller). The micro-kernel keeps a
 // 4×4 tile of C in eight f64x2 registers: per step of p it loads four A entries as splats and one row
@@ -18,9 +19,10 @@ export function gemm(
   b: usize, transB: i32,
   c: usize, ldc: i32,
   alpha: f64, beta: f64,
+  bias: usize, hasBias: i32,
   pack: usize,
 ): void {
-  scale(m, n, c, ldc, beta);
+  scale(m, n, c, ldc, beta, bias, hasBias != 0);
   if (k == 0 || alpha == 0) return;
   const av = f64x2.splat(alpha);
   // Copies pay off when each copied entry is reused often: A's across n/4 column tiles, B's across
@@ -49,12 +51,16 @@ export function gemm(
   }
 }
 
-function scale(m: i32, n: i32, c: usize, ldc: i32, beta: f64): void {
-  if (beta == 1) return;
+/** C = β·C (β = 0: C is not read) + 1·biasᵀ when `hasBias` (bias: n entries added to every row). */
+function scale(m: i32, n: i32, c: usize, ldc: i32, beta: f64, bias: usize, hasBias: bool): void {
+  if (beta == 1 && !hasBias) return;
   for (let i = 0; i < m; i++) {
     const row = c + (<usize>(i * ldc)) * 8;
     if (beta == 0) {
-      memory.fill(row, 0, <usize>n * 8);
+      if (hasBias) memory.copy(row, bias, <usize>n * 8);
+      else memory.fill(row, 0, <usize>n * 8);
+    } else if (hasBias) {
+      for (let j = 0; j < n; j++) store<f64>(row + <usize>j * 8, load<f64>(row + <usize>j * 8) * beta + load<f64>(bias + <usize>j * 8));
     } else {
       for (let j = 0; j < n; j++) store<f64>(row + <usize>j * 8, load<f64>(row + <usize>j * 8) * beta);
     }
@@ -223,4 +229,104 @@ function kernel1x1(kc: i32, a: usize, ca: usize, b: usize, lb: usize, c: usize, 
     b += lb;
   }
   store<f64>(c, load<f64>(c) + sum * f64x2.extract_lane(av, 0));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Elementwise activations. exp is computed as in numerics/exp.ts, operation for operation, so these
+// kernels and the plain-JS fallback give bit-identical results: x clamped to [−746, 710] (NaN stays
+// NaN), k = ⌊x·log₂e + ½⌋, r = (x − k·ln2_hi) − k·ln2_lo, exp(r) by its Taylor polynomial of degree 13
+// (Estrin's scheme), times 2^⌊k/2⌋ · 2^(k−⌊k/2⌋) so that every factor is a normal double.
+
+const LOG2E = 1.4426950408889634;
+const LN2_HI = 6.93147180369123816490e-01;
+const LN2_LO = 1.90821492927058770002e-10;
+
+// 2^k for integer-valued k in [−1022, 1023]: k + 1.5·2^52 holds k in the low bits of its pattern, and
+// the shift by 52 keeps just the 11 exponent bits of k + 1023.
+@inline function pow2(k: v128): v128 {
+  const bits = f64x2.add(k, f64x2.splat(6755399441055744.0));
+  return i64x2.shl(i64x2.add(bits, i64x2.splat(1023)), 52);
+}
+
+@inline function pair(c0: f64, c1: f64, r: v128): v128 {
+  return f64x2.add(f64x2.splat(c0), f64x2.mul(f64x2.splat(c1), r));
+}
+
+@inline function expv(x: v128): v128 {
+  // pmax/pmin return x when x is NaN, as Math.max/min do.
+  x = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-746.0)), f64x2.splat(710.0));
+  const k = f64x2.floor(f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(0.5)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  // Σ_{i≤13} rⁱ/i! by Estrin's scheme: pairs c_i + c_{i+1}·r, then combined with r², r⁴, r⁸, which
+  // keeps the dependency chain short (a Horner chain of 13 would bound the loop by its latency).
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const q01 = pair(1.0, 1.0, r);
+  const q23 = pair(0.5, 1.0 / 6.0, r);
+  const q45 = pair(1.0 / 24.0, 1.0 / 120.0, r);
+  const q67 = pair(1.0 / 720.0, 1.0 / 5040.0, r);
+  const q89 = pair(1.0 / 40320.0, 1.0 / 362880.0, r);
+  const q1011 = pair(1.0 / 3628800.0, 1.0 / 39916800.0, r);
+  const q1213 = pair(1.0 / 479001600.0, 1.0 / 6227020800.0, r);
+  const q03 = f64x2.add(q01, f64x2.mul(r2, q23));
+  const q47 = f64x2.add(q45, f64x2.mul(r2, q67));
+  const q811 = f64x2.add(q89, f64x2.mul(r2, q1011));
+  const q07 = f64x2.add(q03, f64x2.mul(r4, q47));
+  const q813 = f64x2.add(q811, f64x2.mul(r4, q1213));
+  const p = f64x2.add(q07, f64x2.mul(r8, q813));
+  const k1 = f64x2.floor(f64x2.mul(k, f64x2.splat(0.5)));
+  return f64x2.mul(f64x2.mul(p, pow2(k1)), pow2(f64x2.sub(k, k1)));
+}
+
+/** Writes exp(x) for `count` doubles from `x` to `out` (which may be x). */
+export function exp(x: usize, out: usize, count: i32): void {
+  let q = 0;
+  for (; q + 2 <= count; q += 2) {
+    const at = <usize>q * 8;
+    v128.store(out + at, expv(v128.load(x + at)));
+  }
+  if (q < count) store<f64>(out + <usize>q * 8, f64x2.extract_lane(expv(f64x2.splat(load<f64>(x + <usize>q * 8))), 0));
+}
+
+// sigmoid(x) = 1/(1 + exp(−x)); swish(x) = x·sigmoid(x). Formulas as in models/activations.ts.
+// kind: 0 = sigmoid, 1 = swish. `first`/`second` 0: not wanted (value only). value may be z.
+@inline function activation(kind: i32, x: v128, value: usize, first: usize, second: usize, at: usize): void {
+  const one = f64x2.splat(1.0);
+  const s = f64x2.div(one, f64x2.add(one, expv(f64x2.neg(x))));
+  const oneMinusS = f64x2.sub(one, s);
+  if (kind == 0) {
+    v128.store(value + at, s);
+    if (first == 0) return;
+    const d = f64x2.mul(s, oneMinusS);
+    v128.store(first + at, d);
+    if (second != 0) v128.store(second + at, f64x2.mul(d, f64x2.sub(one, f64x2.mul(f64x2.splat(2.0), s))));
+  } else {
+    v128.store(value + at, f64x2.mul(x, s));
+    if (first == 0) return;
+    const d = f64x2.mul(s, oneMinusS);
+    v128.store(first + at, f64x2.add(s, f64x2.mul(x, d)));
+    if (second != 0) {
+      const t = f64x2.add(f64x2.splat(2.0), f64x2.mul(x, f64x2.sub(one, f64x2.mul(f64x2.splat(2.0), s))));
+      v128.store(second + at, f64x2.mul(d, t));
+    }
+  }
+}
+
+/** value = σ(z), and σ'(z), σ''(z) into `first`, `second` where those are non-zero addresses. */
+export function activate(kind: i32, z: usize, value: usize, first: usize, second: usize, count: i32, scratch: usize): void {
+  let q = 0;
+  for (; q + 2 <= count; q += 2) {
+    const at = <usize>q * 8;
+    activation(kind, v128.load(z + at), value, first, second, at);
+  }
+  if (q < count) {
+    // The odd last entry goes through lane 0 of 48 bytes of scratch.
+    const at = <usize>q * 8;
+    const tmp = scratch;
+    activation(kind, f64x2.splat(load<f64>(z + at)), tmp, first == 0 ? 0 : tmp + 16, second == 0 ? 0 : tmp + 32, 0);
+    store<f64>(value + at, load<f64>(tmp));
+    if (first != 0) store<f64>(first + at, load<f64>(tmp + 16));
+    if (second != 0) store<f64>(second + at, load<f64>(tmp + 32));
+  }
 }
