@@ -139,9 +139,9 @@ export function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): str
     // A claim that did not reproduce shows the first expectation it failed, not its key metric.
     const key = r.expectations.find((e) => !e.pass && r.verdict === 'not reproduced') ?? r.expectations.find((e) => e.id === keyId);
     const keyText = r.verdict === 'inconclusive' && r.reason ? truncate(r.reason, 70) : key ? `${key.metric} = ${key.measured === null ? '—' : formatNumber(key.measured)} (want ${key.tolerance})` : r.reason ? truncate(r.reason, 70) : '';
-    return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, formatDuration(r.durationMs)];
+    return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, formatDuration(r.durationMs + r.controls.reduce((s, c) => s + c.durationMs, 0))];
   });
-  return table(['claim', 'verdict', 'key (or first failing) metric vs tolerance', 'time'], rows);
+  return table(['claim', 'verdict', 'key (or first failing) metric vs tolerance', 'time (with controls)'], rows);
 }
 
 function truncate(text: string, n: number): string {
@@ -181,7 +181,8 @@ export function progressPrinter(claims: LoadedClaim[], options: { tty?: boolean;
       }
     } else if (event.type === 'claim-end') {
       const r = event.result;
-      const line = `[${event.index + 1}/${event.total}] ${r.claimId} ${MARK[r.verdict]} ${r.verdict} (${formatDuration(r.durationMs)})`;
+      const controls = r.controls.length > 0 ? ` + ${r.controls.length} control${r.controls.length === 1 ? '' : 's'} ${formatDuration(r.controls.reduce((s, c) => s + c.durationMs, 0))}` : '';
+      const line = `[${event.index + 1}/${event.total}] ${r.claimId} ${MARK[r.verdict]} ${r.verdict} (${formatDuration(r.durationMs)}${controls})`;
       write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
     }
   };
