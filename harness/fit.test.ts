@@ -1,4 +1,4 @@
-import { extent, growthRatio, loglogFit, mean, monotoneDirection, pearson, polyfit, polyval } from './fit';
+import { extent, growthRatio, loglogFit, mean, monotoneDirection, parabolicVertex, pearson, polyfit, polyval } from './fit';
 
 describe('polyfit', () => {
   it('recovers an exact quadratic with R² = 1', () => {
@@ -78,5 +78,17 @@ describe('extent', () => {
     expect(min).toBeLessThan(-0.99999);
     expect(max).toBeGreaterThan(0.99999);
     expect(extent([])).toEqual({ min: Infinity, max: -Infinity });
+  });
+});
+
+describe('parabolicVertex', () => {
+  it('finds the vertex of a parabola from three uneven grid points', () => {
+    const f = (x: number): number => 3 * (x - 0.37) ** 2 + 1;
+    const x = [0, 0.3, 1];
+    expect(parabolicVertex(x, x.map(f), 1)).toBeCloseTo(0.37, 12);
+  });
+  it('stays at the grid point on a flat stretch and rejects a middle point that is not lowest', () => {
+    expect(parabolicVertex([0, 1, 2], [1, 1, 1], 1)).toBe(1);
+    expect(() => parabolicVertex([0, 1, 2], [1, 2, 3], 1)).toThrow(/not the lowest/);
   });
 });

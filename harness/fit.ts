@@ -263,3 +263,19 @@ function binomial(n: number, k: number): number {
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
   return r;
 }
+
+/**
+ * Vertex of the parabola through (x[i−1], y[i−1]), (x[i], y[i]), (x[i+1], y[i+1]) — the grid minimum
+ * refined by a local quadratic (successive parabolic interpolation, one step). x need not be evenly
+ * spaced; i must have a neighbour on each side and y[i] must not exceed them.
+ */
+export function parabolicVertex(x: readonly number[], y: readonly number[], i: number): number {
+  if (!(i >= 1 && i < x.length - 1)) throw new RangeError(`parabolicVertex: index ${i} needs a neighbour on each side`);
+  const [a, b, c] = [x[i - 1], x[i], x[i + 1]];
+  const [fa, fb, fc] = [y[i - 1], y[i], y[i + 1]];
+  if (fb > fa || fb > fc) throw new RangeError('parabolicVertex: the middle point is not the lowest of the three');
+  const numerator = (b - a) ** 2 * (fb - fc) - (b - c) ** 2 * (fb - fa);
+  const denominator = (b - a) * (fb - fc) - (b - c) * (fb - fa);
+  // Three collinear (flat) points: the grid point itself is the best estimate.
+  return denominator === 0 ? b : b - numerator / (2 * denominator);
+}

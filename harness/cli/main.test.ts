@@ -15,7 +15,7 @@ describe('claimbench CLI', () => {
     for (const c of json.claims) {
       expect(c.verdict).toBe('reproduced');
       expect(c.metrics.loglogSlope).toBeGreaterThan(1.8);
-      expect(c.expectations.map((e: { id: string }) => e.id)).toEqual(['loglog-slope', 'quadratic-fit', 'ratio-unbounded']);
+      expect(c.expectations.map((e: { id: string }) => e.id)).toEqual(['loglog-slope', 'quadratic-share', 'ratio-unbounded']);
       expect(c.expectations.every((e: { pass: boolean; measured: number }) => e.pass && typeof e.measured === 'number')).toBe(true);
     }
     expect(res.code).toBe(0);

@@ -33,7 +33,9 @@ describe('line geometry', () => {
     const ts = lineParameters({ reach: 4, points: 81, asymmetryDistance: 1 });
     const losses = ts.map((t) => (t < -1 ? 3 * (-1 - t) : t + 1));
     const shape = valleyShape(ts, losses, 2);
-    expect(shape.minimumPosition).toBe(-1);
+    expect(shape.gridMinimumPosition).toBe(-1);
+    // The parabola through the kink and its neighbours puts the vertex within half a grid step of it.
+    expect(Math.abs(shape.minimumPosition + 1)).toBeLessThan(0.05);
     expect(shape.risePlus).toBeCloseTo(2, 12);
     expect(shape.riseMinus).toBeCloseTo(6, 12);
     expect(() => valleyShape(ts, losses, 3.5)).toThrow(/widen line.reach/);
@@ -55,5 +57,41 @@ describe('swa-valley-network', () => {
     expect(out.metrics.distance).toBeGreaterThan(0);
     const again = await swaValleyNetwork.run(tiny, testContext(4));
     expect(again.metrics).toEqual(out.metrics);
+
+    // Every scored metric from the evidence alone, by plain code.
+    const ev = JSON.parse(JSON.stringify(out.evidence)) as {
+      distance: number;
+      reach: number;
+      points: number;
+      asymmetryDistance: number;
+      averaged: boolean;
+      swaIteratePositions: number[];
+      line: { t: number; trainCrossEntropy: number }[];
+    };
+    const ts = ev.line.map((p) => p.t);
+    const f = ev.line.map((p) => p.trainCrossEntropy);
+    const i = f.indexOf(Math.min(...f));
+    const [a, b, c] = [ts[i - 1], ts[i], ts[i + 1]];
+    // Vertex of the interpolating parabola via its Lagrange form: solve f'(t) = 0.
+    const [fa, fb, fc] = [f[i - 1], f[i], f[i + 1]];
+    const A = fa / ((a - b) * (a - c)) + fb / ((b - a) * (b - c)) + fc / ((c - a) * (c - b));
+    const B = -(fa * (b + c)) / ((a - b) * (a - c)) - (fb * (a + c)) / ((b - a) * (b - c)) - (fc * (a + b)) / ((c - a) * (c - b));
+    const vertex = -B / (2 * A);
+    const at = (t: number): number => {
+      const k = ts.findIndex((s) => s >= t);
+      return f[k - 1] + ((t - ts[k - 1]) / (ts[k] - ts[k - 1])) * (f[k] - f[k - 1]);
+    };
+    const rise = (t: number): number => at(t) - f[i];
+    const positions = ev.swaIteratePositions;
+    const m = positions.reduce((s, v) => s + v, 0) / positions.length;
+    const sd = Math.sqrt(positions.reduce((s, v) => s + (v - m) ** 2, 0) / (positions.length - 1));
+    const error = ev.averaged ? sd / Math.sqrt(positions.length) : sd;
+    const step = (2 * ev.reach) / (ev.points - 1);
+    expect(vertex).toBeCloseTo(out.metrics.lineMinimumPosition, 8);
+    expect(rise(ts[i] - ev.asymmetryDistance) / rise(ts[i] + ev.asymmetryDistance)).toBeCloseTo(out.metrics.asymmetryRatio, 8);
+    expect(error).toBeCloseTo(out.metrics.swaPositionError, 10);
+    expect(-vertex / Math.max(step, 2 * error)).toBeCloseTo(out.metrics.swaOffsetMargin, 8);
+    // The average of the iterates is w_swa itself: their positions relative to it average to 0.
+    expect(Math.abs(m)).toBeLessThan(1e-3);
   });
 });

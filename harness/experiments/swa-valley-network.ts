@@ -11,6 +11,26 @@
  * loss is the training cross-entropy, without the l2 penalty that training minimises too: with batch
  * norm the penalty mostly measures the weight norm, which weight decay shrinks slowly and steadily while
  * the network's function stays put, so along u it would report that drift rather than the valley.
+ *
+ * The line's minimum is refined from the grid by the parabola through the lowest grid point and its two
+ * neighbours, so the offset of w_swa from it is not quantised to the grid step. How well w_swa's own
+ * position along u is determined is estimated from the averaged epoch-end iterates w_k: their positions
+ * τ_k = (w_k − w_swa)·d/‖d‖² (d = w_swa − w_sgd, in units of t) have standard deviation σ_τ, and the
+ * average of K of them is placed to about σ_τ/√K (epoch iterates are correlated, so this is a lower
+ * bound). `displaced` asks the offset to exceed both one grid step and twice that error:
+ * `swaOffsetMargin` = swaOffset / max(grid step, 2·swaPositionError). Counterfactuals: `swa.average:
+ * false` puts the last iterate of the constant-rate phase in w_swa's place (its position error is σ_τ,
+ * one iterate's spread), and `batchNorm: false` drops batch norm, which He et al. hold responsible for
+ * the asymmetry.
+ *
+ * Recomputing the metrics from `evidence.json` alone: `line` holds every t with its training
+ * cross-entropy (the scored loss). The grid minimum is the lowest point; `lineMinimumPosition` is the
+ * vertex of the parabola through it and its neighbours, `swaOffset` its negative; the rises are the
+ * losses at grid minimum ± `asymmetryDistance` (linear interpolation between line points) minus the
+ * minimum loss, `asymmetryRatio` = rise(−) / rise(+), `slope*Side` = rise / (asymmetryDistance ·
+ * `distance`). `swaIteratePositions` are the τ_k; `swaPositionError` = sd(τ, n − 1)/√K (or sd alone when
+ * `averaged` is false); `gridStep` = 2·reach/(points − 1). The other metrics are line values at t = −1
+ * (w_sgd) and t = 0 (w_swa).
  */
 import * as tf from '@tensorflow/tfjs';
 import { type TfjsDataset, tfjsDataset } from '../../models/tfjs/data';
@@ -20,6 +40,7 @@ import { type TrainResult, trainMlp } from '../../models/tfjs/train';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, PlotSpec } from '../types';
+import { parabolicVertex } from '../fit';
 import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
 import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
 
@@ -36,8 +57,13 @@ export interface SwaValleyNetworkParams {
   batchSize: number;
   /** SGD phases to w_sgd, e.g. a learning rate and then a tenth of it (momentum restarts at each phase). */
   sgd: { learningRate: number; epochs: number }[];
-  /** SGD from w_sgd at a constant learning rate; w_swa averages the iterate at the end of every epoch. */
-  swa: { learningRate: number; epochs: number };
+  /**
+   * SGD from w_sgd at a constant learning rate; w_swa averages the iterate at the end of every epoch
+   * (`average: false`, a counterfactual, takes the last iterate instead).
+   */
+  swa: { learningRate: number; epochs: number; average?: boolean };
+  /** Batch norm after every hidden dense layer (default true). */
+  batchNorm?: boolean;
   /**
    * The line w_swa + t·(w_swa − w_sgd), so w_sgd sits at t = −1: t in [−reach, reach] at `points`
    * equally spaced values (plus t = −1 and 0 exactly). The asymmetry compares the loss rise at distance
@@ -77,7 +103,8 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
       momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
       batchSize: { type: 'integer', minimum: 2 },
       sgd: { type: 'array', items: phaseSchema, minItems: 1 },
-      swa: phaseSchema,
+      swa: { ...phaseSchema, properties: { ...phaseSchema.properties, average: { type: 'boolean' } } },
+      batchNorm: { type: 'boolean' },
       line: {
         ...object,
         required: ['reach', 'points', 'asymmetryDistance'],
@@ -88,7 +115,11 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
   metrics: () => [
     'asymmetryRatio',
     'swaOffset',
+    'swaOffsetMargin',
+    'swaPositionError',
+    'gridStep',
     'lineMinimumPosition',
+    'lineMinimumGridPosition',
     'slopePlusSide',
     'slopeMinusSide',
     'swaExcessLoss',
@@ -104,12 +135,14 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
   ],
   check(p) {
     const n = p.data.trainImages;
-    return p.batchSize > n ? [{ path: '/batchSize', message: `exceeds the ${n} training images` }] : [];
+    const problems = p.batchSize > n ? [{ path: '/batchSize', message: `exceeds the ${n} training images` }] : [];
+    if (p.swa.epochs < 2) problems.push({ path: '/swa/epochs', message: 'at least 2: the position error of w_swa needs two averaged iterates' });
+    return problems;
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     await ensureTfjsBackend();
     const data = mnistClassification(params.data);
-    const spec: TfjsMlpSpec = { widths: [data.train.inputDim, ...params.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm: true };
+    const spec: TfjsMlpSpec = { widths: [data.train.inputDim, ...params.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm: params.batchNorm ?? true };
     const objective = tfjsMlpObjective(spec, { ...CLASSIFICATION_LOSS, l2: params.l2 });
     const train = tfjsDataset(data.train);
     const test = tfjsDataset(data.test);
@@ -127,7 +160,8 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
       const swaRun = await runPhase(objective, train, sgdTheta, params, { ...params.swa, name: 'swa' }, ctx.rng.fork('minibatches swa'), true);
       trace.push(...swaRun.trace.map(({ epoch, loss }) => ({ phase: 'swa', epoch, loss })));
       // Averaging starts at the phase's first epoch, so the average always exists.
-      const swaTheta = swaRun.swaTheta as Float32Array;
+      const averaged = params.swa.average ?? true;
+      const swaTheta = averaged ? (swaRun.swaTheta as Float32Array) : swaRun.theta;
       ctx.progress(params.sgd.length + 1, stages);
 
       const direction = swaTheta.map((v, k) => v - sgdTheta[k]);
@@ -149,7 +183,9 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
         });
       }
       ctx.progress(stages, stages);
-      return report(params, line, distance, trace);
+      const distanceSquared = distance * distance;
+      const positions = (swaRun.swaIterates as Float32Array[]).map((w) => w.reduce((sum, v, k) => sum + (v - swaTheta[k]) * direction[k], 0) / distanceSquared);
+      return report(params, line, distance, trace, { averaged, positions });
     } finally {
       tf.dispose([train, test]);
     }
@@ -171,7 +207,7 @@ async function runPhase(
     epochs: phase.epochs,
     batchSize: params.batchSize,
     rng,
-    swa: average ? { startEpoch: 1 } : undefined,
+    swa: average ? { startEpoch: 1, keepIterates: true } : undefined,
   });
   // The line is scored with statistics recomputed at every point, so the training-time ones are not needed.
   disposeStatistics([result.runningStatistics, result.swaRunningStatistics]);
@@ -200,8 +236,10 @@ function interpolate(ts: number[], f: number[], t: number): number {
 }
 
 export interface ValleyShape {
-  /** t of the lowest training loss on the line. */
+  /** t of the line's minimum: the vertex of the parabola through the lowest grid point and its neighbours. */
   minimumPosition: number;
+  /** t of the lowest grid point. */
+  gridMinimumPosition: number;
   minimumLoss: number;
   /** Loss rise at the asymmetry distance beyond the minimum on the +u side and on the −u side. */
   risePlus: number;
@@ -211,17 +249,29 @@ export interface ValleyShape {
 /** Where the line's minimum is and how fast the loss rises on each side of it. */
 export function valleyShape(ts: number[], losses: number[], distance: number): ValleyShape {
   const lowest = losses.indexOf(Math.min(...losses));
-  const minimumPosition = ts[lowest];
-  const plus = minimumPosition + distance;
-  const minus = minimumPosition - distance;
+  const gridMinimumPosition = ts[lowest];
+  const plus = gridMinimumPosition + distance;
+  const minus = gridMinimumPosition - distance;
   if (minus < ts[0] || plus > ts[ts.length - 1]) {
-    throw new Error(`the line's minimum at t = ${minimumPosition} is within ${distance} of an end of the line [${ts[0]}, ${ts[ts.length - 1]}]: widen line.reach`);
+    throw new Error(`the line's minimum at t = ${gridMinimumPosition} is within ${distance} of an end of the line [${ts[0]}, ${ts[ts.length - 1]}]: widen line.reach`);
   }
   const minimumLoss = losses[lowest];
-  return { minimumPosition, minimumLoss, risePlus: interpolate(ts, losses, plus) - minimumLoss, riseMinus: interpolate(ts, losses, minus) - minimumLoss };
+  return {
+    minimumPosition: parabolicVertex(ts, losses, lowest),
+    gridMinimumPosition,
+    minimumLoss,
+    risePlus: interpolate(ts, losses, plus) - minimumLoss,
+    riseMinus: interpolate(ts, losses, minus) - minimumLoss,
+  };
 }
 
-function report(params: SwaValleyNetworkParams, line: LinePoint[], distance: number, trace: { phase: string; epoch: number; loss: number }[]): ExperimentOutput {
+function report(
+  params: SwaValleyNetworkParams,
+  line: LinePoint[],
+  distance: number,
+  trace: { phase: string; epoch: number; loss: number }[],
+  iterates: { averaged: boolean; positions: number[] },
+): ExperimentOutput {
   const ts = line.map((p) => p.t);
   const losses = line.map((p) => p.trainCrossEntropy);
   const at = (t: number): LinePoint => line[ts.indexOf(t)];
@@ -231,10 +281,19 @@ function report(params: SwaValleyNetworkParams, line: LinePoint[], distance: num
   const shape = valleyShape(ts, losses, r);
   // Slopes in loss per unit of parameter distance: t is in units of ‖w_swa − w_sgd‖.
   const slope = (rise: number): number => rise / (r * distance);
+  const { positions, averaged } = iterates;
+  const meanPosition = positions.reduce((a, b) => a + b, 0) / positions.length;
+  const spread = Math.sqrt(positions.reduce((a, v) => a + (v - meanPosition) ** 2, 0) / (positions.length - 1));
+  const swaPositionError = averaged ? spread / Math.sqrt(positions.length) : spread;
+  const gridStep = (2 * params.line.reach) / (params.line.points - 1);
   const metrics = {
     asymmetryRatio: shape.riseMinus / shape.risePlus,
     swaOffset: -shape.minimumPosition,
+    swaOffsetMargin: -shape.minimumPosition / Math.max(gridStep, 2 * swaPositionError),
+    swaPositionError,
+    gridStep,
     lineMinimumPosition: shape.minimumPosition,
+    lineMinimumGridPosition: shape.gridMinimumPosition,
     slopePlusSide: slope(shape.risePlus),
     slopeMinusSide: slope(shape.riseMinus),
     swaExcessLoss: swa.trainCrossEntropy - shape.minimumLoss,
@@ -254,6 +313,11 @@ function report(params: SwaValleyNetworkParams, line: LinePoint[], distance: num
       description:
         'The line w_swa + t·(w_swa − w_sgd) (w_sgd at t = −1, w_swa at 0): at every t the training objective (cross-entropy + l2·‖θ‖²), the training cross-entropy (the scored loss), training accuracy, test cross-entropy and accuracy, batch norm with statistics of the whole training set at that point; ‖w_swa − w_sgd‖; the minibatch-loss trace of every phase. The +u side is t > 0.',
       distance,
+      reach: params.line.reach,
+      points: params.line.points,
+      asymmetryDistance: r,
+      averaged,
+      swaIteratePositions: positions,
       line: line.map((p) => ({ ...p })),
       trace: trace.map((p) => ({ ...p })),
     },

@@ -34,8 +34,8 @@ export interface TrainOptions {
   batchSize: number;
   /** Shuffles the minibatches; the only randomness in training. */
   rng: Rng;
-  /** Average θ at the end of each epoch from `startEpoch` on (1-based, inclusive). */
-  swa?: { startEpoch: number };
+  /** Average θ at the end of each epoch from `startEpoch` on (1-based, inclusive); `keepIterates` also returns them. */
+  swa?: { startEpoch: number; keepIterates?: boolean };
   /** Called after every completed epoch with its mean minibatch loss. */
   onEpoch?: (epoch: number, trainLoss: number) => void;
 }
@@ -45,6 +45,8 @@ export interface TrainResult {
   theta: Float32Array;
   /** The SWA average, when `swa` was given and at least one epoch was averaged. */
   swaTheta?: Float32Array;
+  /** The averaged epoch-end iterates, when `swa.keepIterates` was set. */
+  swaIterates?: Float32Array[];
   /** Running statistics accumulated during training, for `theta`; only with batch norm. */
   runningStatistics?: LayerStatistics[];
   /** Statistics of the whole training set at `swaTheta` (SWA's BN update); only with batch norm and SWA. */
@@ -74,6 +76,7 @@ export async function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, t
   // The average accumulates in float64: a float32 running sum would lose the small epoch-to-epoch differences.
   const swaSum = new Float64Array(objective.dim);
   let swaCount = 0;
+  const swaIterates: Float32Array[] = [];
   const trace: TrainResult['trace'] = [];
   let diverged: string | undefined;
   const stepsPerEpoch = Math.floor(n / batchSize);
@@ -115,6 +118,7 @@ export async function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, t
         const current = await readFloat32(theta);
         for (let k = 0; k < swaSum.length; k++) swaSum[k] += current[k];
         swaCount++;
+        if (swa.keepIterates) swaIterates.push(current);
       }
       onEpoch?.(epoch, epochLoss);
     }
@@ -125,6 +129,7 @@ export async function trainMlp(objective: TfjsMlpObjective, data: TfjsDataset, t
     if (swaCount > 0) {
       const swaTheta = Float32Array.from(swaSum, (sum) => sum / swaCount);
       result.swaTheta = swaTheta;
+      if (swa?.keepIterates) result.swaIterates = swaIterates;
       if (running.length > 0) result.swaRunningStatistics = wholeDataStatistics(objective, swaTheta, data);
     }
     return result;
