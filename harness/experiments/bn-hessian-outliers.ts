@@ -5,9 +5,24 @@
  * with heavy-ball momentum). Then, on a fixed large batch with batch norm in training mode on that batch:
  * Lanczos gives the top-k Hessian eigenpairs, hence the scale-free outlier ratio ζ = λ1/λk and the
  * fraction of the gradient's energy in the top-k eigenspace; SLQ gives the spectral density of H/λk.
+ *
+ * `treatment: 'none'` trains the second network without batch norm too (a control: the two arms are then
+ * the same network, and no batch-norm effect may be found).
+ *
+ * Evidence, and how each metric is recomputed from it alone (per arm `noBn`, `bn`):
+ * - `outlierRatio.*` = eigenvalues[0] / eigenvalues[k−1] (Ritz values, largest first); `lambda1.*`,
+ *   `lambdaK.*` are those entries; `outlierRatioFactor` = outlierRatio.noBn / outlierRatio.bn;
+ *   `lambda1Ratio` = lambda1.noBn / lambda1.bn.
+ * - `gradientEnergyTopK.*` = Σⱼ gradientProjections[j]² / gradientNormSquared, the projections vᵢ·g of the
+ *   Hessian batch's gradient on the k unit Ritz vectors; `gradientEnergyDifference` = noBn − bn.
+ * - `minibatchGradientEnergyTopK.*` = mean of `minibatchEnergies`; `maxRelativeResidual.*` =
+ *   max residualNorms[j] / |eigenvalues[j]|.
+ * - The Hessian itself is rebuilt from `theta` (models/tfjs/layout.ts order) and `data` (recipe, sha256
+ *   of the float64 features and one-hot targets of the training and test images).
  */
 import * as tf from '@tensorflow/tfjs';
-import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
+import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema } from '../../datasets/mnist-classification';
+import type { Dataset64 } from '../../models';
 import { type TfjsDataset, tfjsDataset } from '../../models/tfjs/data';
 import type { TfjsMlpSpec } from '../../models/tfjs/layout';
 import { type TfjsMlpObjective, tfjsMlpObjective } from '../../models/tfjs/objective';
@@ -34,6 +49,8 @@ export interface BnHessianOutliersParams {
   density: { draws: number; steps: number; sigmaFraction: number; gridPoints: number };
   /** Minibatch gradients (training batch size, random) whose top-k energy is observed beside the large-batch gradient's. */
   minibatchGradients: number;
+  /** What the second arm (`bn`) gets: batch norm (default), or none, which makes it the first arm's twin. */
+  treatment?: 'batch-norm' | 'none';
 }
 
 const VARIANTS = [
@@ -68,6 +85,9 @@ interface Spectrum {
   residualNorms: number[];
   /** Fraction of the large-batch gradient's energy in the top-j eigenspace, j = 1…k. */
   cumulativeEnergy: number[];
+  /** vᵢ·g for the k unit Ritz vectors and the large-batch gradient g, and ‖g‖². */
+  gradientProjections: number[];
+  gradientNormSquared: number;
   minibatchEnergies: number[];
 }
 
@@ -100,6 +120,7 @@ export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
         properties: { draws: positiveInteger(1), steps: positiveInteger(2), sigmaFraction: { type: 'number', exclusiveMinimum: 0 }, gridPoints: positiveInteger(10) },
       },
       minibatchGradients: positiveInteger(1),
+      treatment: { enum: ['batch-norm', 'none'] },
     },
   },
   metrics: () => [
@@ -133,7 +154,8 @@ export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
       const trained = {} as Record<VariantKey, Trained>;
       const spectra = {} as Record<VariantKey, Spectrum>;
       for (const { key, batchNorm } of VARIANTS) {
-        trained[key] = await trainVariant({ widths, activation: 'relu', batchNorm }, params, train, test, ctx);
+        const normalised = batchNorm && params.treatment !== 'none';
+        trained[key] = await trainVariant({ widths, activation: 'relu', batchNorm: normalised }, params, train, test, ctx);
         advance();
         spectra[key] = await analyseSpectrum(trained[key], params, train, hessianBatch, ctx.rng.fork(`spectrum ${key}`));
         advance();
@@ -148,7 +170,7 @@ export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
         densities[key] = await normalisedDensity(trained[key], spectra[key].eigenvalues[params.hessian.k - 1], params, hessianBatch, grid, sigma, ctx.rng.fork(`density ${key}`));
         advance();
       }
-      return report(params, trained, spectra, densities, sigma);
+      return report(params, data, trained, spectra, densities, sigma);
     } finally {
       tf.dispose([train, test, hessianBatch]);
     }
@@ -192,7 +214,9 @@ async function analyseSpectrum(model: Trained, params: BnHessianOutliersParams, 
         tf.dispose(minibatch);
       }
     }
-    return { eigenvalues: top.values, residualNorms: top.residualNorms, cumulativeEnergy, minibatchEnergies };
+    const gradientProjections = top.vectors.map((v) => v.reduce((sum, x, j) => sum + x * g[j], 0));
+    const gradientNormSquared = g.reduce((sum, x) => sum + x * x, 0);
+    return { eigenvalues: top.values, residualNorms: top.residualNorms, cumulativeEnergy, gradientProjections, gradientNormSquared, minibatchEnergies };
   } finally {
     theta.dispose();
   }
@@ -220,6 +244,7 @@ const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0)
 
 function report(
   params: BnHessianOutliersParams,
+  data: { train: Dataset64; test: Dataset64 },
   trained: Record<VariantKey, Trained>,
   spectra: Record<VariantKey, Spectrum>,
   densities: Record<VariantKey, SpectralDensity>,
@@ -228,12 +253,13 @@ function report(
   const k = params.hessian.k;
   const metrics: Record<string, number> = {};
   const evidence: Record<string, JsonValue> = {
-    description: `Per variant: the top-${k} Ritz values (largest first) of the Hessian on the first ${params.hessian.batchSize} training images (batch norm in training mode on that batch), their residual norms ‖Hv − λv‖, the cumulative fraction of that batch's gradient energy in the top-j eigenspace (j = 1…k), the top-k energy of random minibatch gradients, the training trace, the SLQ nodes and weights of H/λk, and θ (tfjs layout, models/tfjs/layout.ts). σ and the grid are in units of λk.`,
+    description: `Per variant: the top-${k} Ritz values (largest first) of the Hessian on the first ${params.hessian.batchSize} training images (batch norm in training mode on that batch), their residual norms ‖Hv − λv‖, the cumulative fraction of that batch's gradient energy in the top-j eigenspace (j = 1…k), the projections of that gradient on the k Ritz vectors and its squared norm, the top-k energy of random minibatch gradients, the training trace, the SLQ nodes and weights of H/λk, and θ (tfjs layout, models/tfjs/layout.ts); the data (recipe and sha256). σ and the grid are in units of λk. The module comment of harness/experiments/bn-hessian-outliers.ts says how each metric follows.`,
+    data: mnistClassificationEvidence(params.data, data),
     sigma,
     grid: Array.from(densities.bn.grid),
   };
   for (const { key } of VARIANTS) {
-    const { eigenvalues, residualNorms, cumulativeEnergy, minibatchEnergies } = spectra[key];
+    const { eigenvalues, residualNorms, cumulativeEnergy, gradientProjections, gradientNormSquared, minibatchEnergies } = spectra[key];
     const { score, trace, theta, objective } = trained[key];
     Object.assign(metrics, {
       [`lambda1.${key}`]: eigenvalues[0],
@@ -252,6 +278,8 @@ function report(
       eigenvalues,
       residualNorms,
       cumulativeEnergy,
+      gradientProjections,
+      gradientNormSquared,
       minibatchEnergies,
       trace: trace.map(({ epoch, loss }) => [epoch, loss]),
       slqNodes: densities[key].nodes,
