@@ -45,3 +45,29 @@ describe('a control that stops discriminating', () => {
     expect(again.out).toMatch(/test\.a\s+\? inconclusive\s+control 'small'/);
   });
 });
+
+describe('protocol files and sharded runs', () => {
+  it('show prints the protocol; merge keeps each control\'s files', async () => {
+    const specs = ['a', 'b'].map((slug) => testSpec(slug, switchable.name, { value: 2 }, { protocol: 'protocol.md', controls: [{ id: 'small', description: 'x small', params: { value: 0.5 }, mustFail: ['x-big'] }] }));
+    const root = writeClaimsFolder(specs);
+    roots.push(root);
+    const claims = path.join(root, 'claims');
+    const out = path.join(root, 'out');
+    fs.writeFileSync(path.join(claims, 'test', 'protocol.md'), 'Shared **protocol**: r_H and ‖H‖_F.');
+    const show = await cli('show', 'test.a', '--claims', claims);
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('protocol (protocol.md):\n\nShared **protocol**: r_H and ‖H‖_F.');
+    expect(show.out).toContain('controls:\n  small (tiers quick, full; must fail x-big): {"value":0.5}\n    x small');
+
+    for (const i of [1, 2]) expect((await cli('run', '--claims', claims, '--out', out, '--shard', `${i}/2`)).code).toBe(0);
+    const merged = await cli('merge', '--in', out);
+    expect(merged.code).toBe(0);
+    const mergedId = /into run (\S+)/.exec(merged.out)![1]!;
+    for (const id of ['test.a', 'test.b']) {
+      const folder = path.join(out, 'runs', mergedId, 'claims', id);
+      expect(fs.existsSync(path.join(folder, 'controls', 'small', 'evidence.json'))).toBe(true);
+      expect(fs.readFileSync(path.join(folder, 'protocol.md'), 'utf8')).toContain('Shared');
+      expect(JSON.parse(fs.readFileSync(path.join(folder, 'result.json'), 'utf8'))).toMatchObject({ runId: mergedId, verdict: 'reproduced', controls: [expect.objectContaining({ status: 'discriminated' })] });
+    }
+  });
+});
