@@ -91,6 +91,7 @@ describe('swa-valley-network', () => {
     expect(rise(ts[i] - ev.asymmetryDistance) / rise(ts[i] + ev.asymmetryDistance)).toBeCloseTo(out.metrics.asymmetryRatio, 8);
     expect(error).toBeCloseTo(out.metrics.swaPositionError, 10);
     expect(-vertex / Math.max(step, 2 * error)).toBeCloseTo(out.metrics.swaOffsetMargin, 8);
+    expect((out.evidence.data as { trainSha256: string }).trainSha256).toMatch(/^[0-9a-f]{64}$/);
     // The average of the iterates is w_swa itself: their positions relative to it average to 0.
     expect(Math.abs(m)).toBeLessThan(1e-3);
   });

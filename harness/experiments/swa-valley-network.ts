@@ -30,7 +30,8 @@
  * minimum loss, `asymmetryRatio` = rise(−) / rise(+), `slope*Side` = rise / (asymmetryDistance ·
  * `distance`). `swaIteratePositions` are the τ_k; `swaPositionError` = sd(τ, n − 1)/√K (or sd alone when
  * `averaged` is false); `gridStep` = 2·reach/(points − 1). The other metrics are line values at t = −1
- * (w_sgd) and t = 0 (w_swa).
+ * (w_sgd) and t = 0 (w_swa). `data` holds the sha256 of the training and test arrays (float64 bytes of x
+ * then of the one-hot y, as datasets/synthetic.ts `datasetSha256`) and the recipe that rebuilds them.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type TfjsDataset, tfjsDataset } from '../../models/tfjs/data';
@@ -41,6 +42,7 @@ import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, PlotSpec } from '../types';
 import { parabolicVertex } from '../fit';
+import { datasetSha256 } from '../../datasets/synthetic';
 import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
 import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
 
@@ -185,7 +187,12 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
       ctx.progress(stages, stages);
       const distanceSquared = distance * distance;
       const positions = (swaRun.swaIterates as Float32Array[]).map((w) => w.reduce((sum, v, k) => sum + (v - swaTheta[k]) * direction[k], 0) / distanceSquared);
-      return report(params, line, distance, trace, { averaged, positions });
+      const evidenceData = {
+        recipe: `MNIST (the IDX files of datasets/mnist.ts): the first ${params.data.trainImages} training and first ${params.data.testImages} test images in file order, features ${JSON.stringify(params.data.features)} fitted on the training images (datasets/mnist-classification.ts), one-hot labels`,
+        trainSha256: datasetSha256(data.train),
+        testSha256: datasetSha256(data.test),
+      };
+      return report(params, line, distance, trace, { averaged, positions }, evidenceData);
     } finally {
       tf.dispose([train, test]);
     }
@@ -271,6 +278,7 @@ function report(
   distance: number,
   trace: { phase: string; epoch: number; loss: number }[],
   iterates: { averaged: boolean; positions: number[] },
+  data: { recipe: string; trainSha256: string; testSha256: string },
 ): ExperimentOutput {
   const ts = line.map((p) => p.t);
   const losses = line.map((p) => p.trainCrossEntropy);
@@ -312,6 +320,7 @@ function report(
     evidence: {
       description:
         'The line w_swa + t·(w_swa − w_sgd) (w_sgd at t = −1, w_swa at 0): at every t the training objective (cross-entropy + l2·‖θ‖²), the training cross-entropy (the scored loss), training accuracy, test cross-entropy and accuracy, batch norm with statistics of the whole training set at that point; ‖w_swa − w_sgd‖; the minibatch-loss trace of every phase. The +u side is t > 0.',
+      data,
       distance,
       reach: params.line.reach,
       points: params.line.points,
