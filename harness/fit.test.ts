@@ -1,4 +1,4 @@
-import { extent, growthRatio, loglogFit, mean, monotoneDirection, parabolicVertex, pearson, polyfit, polyval } from './fit';
+import { extent, growthRatio, loglogFit, mean, monotoneDirection, parabolicVertex, pearson, polyfit, polyval, spearman } from './fit';
 
 describe('polyfit', () => {
   it('recovers an exact quadratic with R² = 1', () => {
@@ -67,6 +67,11 @@ describe('shape statistics', () => {
     expect(mean([1, 2, 3, 6])).toBe(3);
     expect(growthRatio([2, 3, 8])).toBe(4);
     expect(() => growthRatio([0, 1])).toThrow(/zero/);
+  });
+
+  it("computes Spearman's rank correlation with tied ranks", () => {
+    expect(spearman([1, 2, 3, 4], [1, 8, 27, 64])).toBeCloseTo(1, 14);
+    expect(spearman([1, 2, 3, 4], [4, 3, 3, 1])).toBeCloseTo(pearson([1, 2, 3, 4], [4, 2.5, 2.5, 1]), 14);
   });
 });
 

@@ -279,3 +279,19 @@ export function parabolicVertex(x: readonly number[], y: readonly number[], i: n
   // Three collinear (flat) points: the grid point itself is the best estimate.
   return denominator === 0 ? b : b - numerator / (2 * denominator);
 }
+
+/** Spearman's rank correlation: Pearson's r of the ranks (ties share their mean rank). */
+export function spearman(x: readonly number[], y: readonly number[]): number {
+  const ranks = (v: readonly number[]): number[] => {
+    const order = v.map((value, i) => ({ value, i })).sort((a, b) => a.value - b.value);
+    const r = new Array<number>(v.length);
+    for (let s = 0; s < order.length; ) {
+      let e = s;
+      while (e + 1 < order.length && order[e + 1].value === order[s].value) e++;
+      for (let t = s; t <= e; t++) r[order[t].i] = (s + e) / 2 + 1;
+      s = e + 1;
+    }
+    return r;
+  };
+  return pearson(ranks(x), ranks(y));
+}

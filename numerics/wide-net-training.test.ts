@@ -55,8 +55,8 @@ describe('wide-net training', () => {
     let product = 1;
     trace.ratios.forEach((ratio, k) => {
       const e = trace.epochs[k];
-      expect(e.mu).toBeCloseTo(e.lambdaMin / n, 12);
-      expect(e.smoothness).toBeCloseTo((3 * e.lambdaMax) / n, 12);
+      expect(e.mu).toBeCloseTo((2 * e.lambdaMin) / (n * 3), 12);
+      expect(e.smoothness).toBeCloseTo((2 * e.lambdaMax) / n, 12);
       expect(ratio).toBeCloseTo(trace.epochs[k + 1].loss / ((1 - e.mu! / e.smoothness!) * e.loss), 12);
       product *= ratio;
       expect(trace.cumulativeRatios[k]).toBeCloseTo(product, 12);

@@ -3,8 +3,10 @@
  * speed", in float64, with the per-epoch quantities the paper derives from its theory.
  *
  * Network: L weight layers without biases; layers 1…L−1 as in `wide-net` (normalised σ, optional
- * renormalisation), the output layer o = z_{L−1}W_Lᵀ linear, c outputs. Loss over the n examples:
- *   mse:           f = (1/n) Σ_ν ½‖o_ν − y_ν‖²            (Lemma 15's per-example ½‖·‖², y one-hot)
+ * renormalisation), the output layer o = z_{L−1}W_Lᵀ linear, c outputs. Loss over the n examples, as
+ * PyTorch's MSELoss and CrossEntropyLoss compute them (the per-example MSE then lies in [0, 1]-ish, the
+ * range the paper's footnote 19 gives):
+ *   mse:           f = (1/(nc)) Σ_ν ‖o_ν − y_ν‖²            (y one-hot)
  *   cross-entropy: f = (1/n) Σ_ν −log softmax(o_ν)_{y_ν}
  *
  * Per epoch k (before the k-th step), with Φ_k = z_{L−1} (n×w) the last layer's features:
@@ -12,14 +14,15 @@
  * - Lemma 9: b_k = √λmin(Φ_0Φ_0ᵀ) − ‖W_L‖₂·G_φ·‖h_{L−1} − h_{L−1}(0)‖_F, the paper's lower bound on the
  *   layer's WC coefficient from the measured distance its inputs travelled; as a bound on λmin it reads
  *   b_k² when b_k > 0 and is vacuous when b_k ≤ 0.
- * - PL and smoothness of the last block (App. D.1, E; MSE only): the mean ½‖·‖² loss g of the outputs is
- *   (1/n)-PL (½‖∇g‖² = g/n, f* = 0 for an interpolating network) and the layer's WC coefficient is
- *   √λmin, so μ_k = λmin/n (Lemma 5); Lemma 13 with Lemma 14 (G = √λmax, zero smoothness in W_L) and
- *   Lemma 15 (L ≤ N = c for ½‖·‖²) gives L_k = c·λmax/n. Lemma 1: predicted f_{k+1} = γ_k f_k with
- *   γ_k = 1 − μ_k/L_k; ratio_k = f_{k+1}/(γ_k f_k) and its running product (App. F.6).
+ * - PL and smoothness of the last block (App. D.1, E; MSE only): as a function of the outputs the loss g
+ *   satisfies ½‖∇g‖² = (2/(nc))·g (f* = 0 for an interpolating network), and the layer's WC coefficient
+ *   is √λmin, so μ_k = 2λmin/(nc) (Lemma 5); Lemma 13 with Lemma 14 (G = √λmax, zero smoothness in
+ *   W_L) and Lemma 15's entrywise bound on the loss Hessian (Σ_{jj'}|∂²ℓ_ν/∂o_j∂o_j'| = 2 for
+ *   ℓ_ν = ‖o_ν − y_ν‖²/c; N for ½‖·‖²) gives L_k = 2λmax/n. Lemma 1: predicted f_{k+1} = γ_k f_k with
+ *   γ_k = 1 − μ_k/L_k = 1 − λmin/(c·λmax); ratio_k = f_{k+1}/(γ_k f_k) and its running product (F.6).
  * - Lemma 4 + Lemma 3 (MSE only): G_k, the largest over examples and epochs so far of App. E's
- *   composition bound on ‖∇_θ ℓ(o_ν)‖ — G_ℓ·(Σ_i (‖z_{i−1,ν}‖·Π_{j>i} ‖W_j‖₂·G_φ·ρ_{j−1,ν})²)^{1/2},
- *   G_ℓ = ‖o_ν − y_ν‖, ρ the renormalisation factor — then
+ *   composition bound on ‖∇_θ ℓ_ν‖ — G_ℓ·(Σ_i (‖z_{i−1,ν}‖·Π_{j>i} ‖W_j‖₂·G_φ·ρ_{j−1,ν})²)^{1/2},
+ *   G_ℓ = ‖∂ℓ_ν/∂o‖ = 2‖o_ν − y_ν‖/c, ρ the renormalisation factor — then
  *   β = 2√ε_A·√(2G²/μ) + 2G²/((n−1)μ), ε_A = f_k − f*, and
  *   bound = √((M² + 12Mnβ)/(2nδ)) with the loss range M and confidence δ given by the caller.
  */
@@ -119,8 +122,8 @@ function lossAndOutputGradient(loss: TrainingLoss, o: Float64Array, labels: Uint
     if (loss === 'mse') {
       for (let j = 0; j < c; j++) {
         const r = o[row + j] - (labels[s] === j ? 1 : 0);
-        value += 0.5 * r * r;
-        grad[row + j] = r / n;
+        value += (r * r) / c;
+        grad[row + j] = (2 * r) / (n * c);
       }
     } else {
       let max = -Infinity;
@@ -190,8 +193,10 @@ export function trainWideNet(spec: TrainingSpec, x: Float64Array, labels: Uint8A
     let distance = 0;
     for (let i = 0; i < hLast.length; i++) distance += (hLast[i] - h0[i]) ** 2;
     distance = Math.sqrt(distance);
-    const layerNorms = weights.map((wl, l) => spectralNorm(wl, l === L - 1 ? c : spec.hidden[l], l === 0 ? spec.inputDim : spec.hidden[l - 1]));
-    const outputWeightNorm = layerNorms[L - 1];
+    // Every layer's ‖W‖₂ enters the Lipschitz estimate (MSE); Lemma 9 needs only the output layer's.
+    const norm = (l: number): number => spectralNorm(weights[l], l === L - 1 ? c : spec.hidden[l], l === 0 ? spec.inputDim : spec.hidden[l - 1]);
+    const layerNorms = spec.loss === 'mse' ? weights.map((_, l) => norm(l)) : [];
+    const outputWeightNorm = spec.loss === 'mse' ? layerNorms[L - 1] : norm(L - 1);
     const record: EpochRecord = {
       epoch,
       loss: value,
@@ -208,8 +213,8 @@ export function trainWideNet(spec: TrainingSpec, x: Float64Array, labels: Uint8A
       generalisationBound: null,
     };
     if (spec.loss === 'mse') {
-      const mu = spectrum.lambdaMin / n;
-      const smoothness = (c * spectrum.lambdaMax) / n;
+      const mu = (2 * spectrum.lambdaMin) / (n * c);
+      const smoothness = (2 * spectrum.lambdaMax) / n;
       lipschitz = Math.max(lipschitz, compositionLipschitz(cache, grad, layerNorms, gPhi, n, c, spec));
       const twoG2OverMu = (2 * lipschitz * lipschitz) / mu;
       const beta = 2 * Math.sqrt(Math.max(value, 0)) * Math.sqrt(twoG2OverMu) + twoG2OverMu / (n - 1);
@@ -248,7 +253,7 @@ function compositionLipschitz(cache: ForwardCache, outGrad: Float64Array, layerN
   const L = layerNorms.length;
   let best = 0;
   for (let s = 0; s < n; s++) {
-    // G_ℓ = ‖o − y‖ = n·‖∂f/∂o_ν‖ for the mean ½‖·‖² loss.
+    // G_ℓ = ‖∂ℓ_ν/∂o‖ = n·‖∂f/∂o_ν‖.
     let gl = 0;
     for (let j = 0; j < c; j++) gl += (n * outGrad[s * c + j]) ** 2;
     gl = Math.sqrt(gl);

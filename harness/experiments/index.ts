@@ -16,6 +16,8 @@ import { skipConnectionLandscape } from './skip-connection-landscape';
 import { slqVsExact } from './slq-vs-exact';
 import { swaValleyNetwork } from './swa-valley-network';
 import { weightScalingBasins } from './weight-scaling-basins';
+import { wideNetConditioning } from './wide-net-conditioning';
+import { wideNetTraining } from './wide-net-training';
 import { xorLocalMinima } from './xor-local-minima';
 
 experimentKinds.register(lineScan);
@@ -35,3 +37,5 @@ experimentKinds.register(hessianSpectraTraining);
 experimentKinds.register(fitnessDistance);
 experimentKinds.register(gradientCovarianceSubspaces);
 experimentKinds.register(weightScalingBasins);
+experimentKinds.register(wideNetConditioning);
+experimentKinds.register(wideNetTraining);

@@ -1,0 +1,173 @@
+/**
+ * `wide-net-training` (wc2022 §6 "Training speed" and "Generalization", App. D.1, E, F.4–F.6; Fig. 2,
+ * 3 right, 7, 9): full-batch gradient descent without momentum on fully connected networks of width w
+ * (`numerics/wide-net-training`), one run per (depth, activation, learning rate, examples, seed), each
+ * with its own random data subset and initialisation. Per epoch: λmin/λmax of the last layer's Gram,
+ * Lemma 9's bound, and for MSE Lemma 1's prediction and the Lemma 4 + 3 bound.
+ *
+ * Metrics and the evidence that recomputes them (`evidence.runs[r].epochs[k]`: loss, lambdaMin,
+ * lambdaMax, lemma9, gamma, generalisationBound; `runs[r].ratios`):
+ * - lambdaMinStableFraction: fraction of runs with max_k λmin / min_k λmin < 2.
+ * - lemma9VacuousFraction: fraction of runs whose Lemma 9 bound b_k is ≤ 0 at some epoch.
+ * - early/late windows: the first and the last ⌈epochs/4⌉ per-epoch ratios f_{k+1}/(γ_k f_k) (the last
+ *   20 of 80 epochs in the paper). lateRatioMedian / earlyRatioMedian: the median over runs of each
+ *   run's median ratio in the window; earlyToLateRatio = earlyRatioMedian / lateRatioMedian.
+ * - generalisationBoundMin: the smallest final bound over runs; generalisationBoundDecrease: the median
+ *   over runs of final bound / initial bound.
+ * - transientFraction: fraction of runs whose ln-conditioning trace peaks at an interior epoch at least
+ *   TRANSIENT_NATS above its first and its last value.
+ */
+import { median } from '../fit';
+import { WIDE_ACTIVATIONS, type WideActivation, normalisedActivation } from '../../numerics/normalised-activations';
+import { type TrainingTrace, trainWideNet } from '../../numerics/wide-net-training';
+import type { ExperimentKind } from '../registry';
+import type { ExperimentOutput, JsonValue } from '../types';
+import { trainingPlots } from './wide-net-training-plots';
+import { type WideNetDataSpec, dataRecipe, wideNetDataSchema, wideNetSubset } from './wide-net-data';
+
+export interface TrainingParams {
+  data: WideNetDataSpec;
+  examples: number[];
+  network: { depths: number[]; width: number; activations: WideActivation[]; renormalise: boolean };
+  loss: 'mse' | 'cross-entropy';
+  learningRates: number[];
+  epochs: number;
+  seeds: number;
+  /** Lemma 3's loss range M and confidence δ. */
+  bound: { lossRange: number; delta: number };
+}
+
+export interface TrainingRun extends TrainingTrace {
+  depth: number;
+  activation: WideActivation;
+  learningRate: number;
+  examples: number;
+  seed: number;
+  indices: number[];
+  sha256: string;
+}
+
+/** A rise and fall of ln cond larger than this (a 10% change of the condition number) counts as a transient. */
+export const TRANSIENT_NATS = 0.1;
+
+export function windowLength(epochs: number): number {
+  return Math.max(1, Math.ceil(epochs / 4));
+}
+
+export function trainingMetrics(params: TrainingParams, runs: TrainingRun[]): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  const frac = (f: (r: TrainingRun) => boolean): number => runs.filter(f).length / runs.length;
+  metrics.lambdaMinStableFraction = frac((r) => {
+    const v = r.epochs.map((e) => e.lambdaMin);
+    return Math.max(...v) / Math.min(...v) < 2;
+  });
+  metrics.lemma9VacuousFraction = frac((r) => r.epochs.some((e) => e.lemma9 <= 0));
+  metrics.lambdaMinChangeMedian = median(runs.map((r) => r.epochs[r.epochs.length - 1].lambdaMin / r.epochs[0].lambdaMin));
+  metrics.lemma9ChangeMedian = median(runs.map((r) => r.epochs[r.epochs.length - 1].lemma9 / r.epochs[0].lemma9));
+  metrics.transientFraction = frac((r) => {
+    const v = r.epochs.map((e) => e.logCondition);
+    const peak = v.indexOf(Math.max(...v));
+    return peak > 0 && peak < v.length - 1 && v[peak] - v[0] >= TRANSIENT_NATS && v[peak] - v[v.length - 1] >= TRANSIENT_NATS;
+  });
+  if (params.loss === 'mse') {
+    const w = windowLength(params.epochs);
+    metrics.earlyRatioMedian = median(runs.map((r) => median(r.ratios.slice(0, w))));
+    metrics.lateRatioMedian = median(runs.map((r) => median(r.ratios.slice(-w))));
+    metrics.earlyToLateRatio = metrics.earlyRatioMedian / metrics.lateRatioMedian;
+    metrics.finalCumulativeRatioMedian = median(runs.map((r) => r.cumulativeRatios[r.cumulativeRatios.length - 1]));
+    metrics.generalisationBoundMin = Math.min(...runs.map((r) => r.epochs[r.epochs.length - 1].generalisationBound!));
+    metrics.generalisationBoundDecrease = median(runs.map((r) => r.epochs[r.epochs.length - 1].generalisationBound! / r.epochs[0].generalisationBound!));
+  }
+  return metrics;
+}
+
+const positiveList = (item: Record<string, unknown>) => ({ type: 'array', items: item, minItems: 1, uniqueItems: true });
+
+export const wideNetTraining: ExperimentKind<TrainingParams> = {
+  name: 'wide-net-training',
+  description: 'Full-batch gradient descent on wide fully connected networks (float64), recording the last layer Gram spectrum, Lemma 9, Lemma 1 and Lemma 3+4 quantities per epoch.',
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['data', 'examples', 'network', 'loss', 'learningRates', 'epochs', 'seeds', 'bound'],
+    properties: {
+      data: wideNetDataSchema,
+      examples: positiveList({ type: 'integer', minimum: 2, maximum: 5000 }),
+      network: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['depths', 'width', 'activations', 'renormalise'],
+        properties: {
+          depths: positiveList({ type: 'integer', minimum: 2, maximum: 50 }),
+          width: { type: 'integer', minimum: 1, maximum: 20000 },
+          activations: positiveList({ enum: [...WIDE_ACTIVATIONS] }),
+          renormalise: { type: 'boolean' },
+        },
+      },
+      loss: { enum: ['mse', 'cross-entropy'] },
+      learningRates: positiveList({ type: 'number', exclusiveMinimum: 0 }),
+      epochs: { type: 'integer', minimum: 2, maximum: 10000 },
+      seeds: { type: 'integer', minimum: 1, maximum: 100 },
+      bound: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['lossRange', 'delta'],
+        properties: { lossRange: { type: 'number', exclusiveMinimum: 0 }, delta: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
+      },
+    },
+  },
+  metrics(params) {
+    const common = ['lambdaMinStableFraction', 'lemma9VacuousFraction', 'lambdaMinChangeMedian', 'lemma9ChangeMedian', 'transientFraction'];
+    return params.loss === 'mse' ? [...common, 'earlyRatioMedian', 'lateRatioMedian', 'earlyToLateRatio', 'finalCumulativeRatioMedian', 'generalisationBoundMin', 'generalisationBoundDecrease'] : common;
+  },
+  check(params) {
+    const problems: { path: string; message: string }[] = [];
+    params.examples.forEach((n, i) => {
+      if (n > params.network.width) problems.push({ path: `/examples/${i}`, message: `exceeds the width ${params.network.width}: the last layer's Gram would be singular` });
+      if (n > params.data.pool) problems.push({ path: `/examples/${i}`, message: `exceeds the data pool (${params.data.pool})` });
+    });
+    return problems;
+  },
+  run(params, ctx): ExperimentOutput {
+    const runs: TrainingRun[] = [];
+    const grid = params.network.depths.flatMap((depth) =>
+      params.network.activations.flatMap((activation) => params.learningRates.flatMap((learningRate) => params.examples.flatMap((examples) => Array.from({ length: params.seeds }, (_, seed) => ({ depth, activation, learningRate, examples, seed }))))),
+    );
+    grid.forEach(({ depth, activation, learningRate, examples, seed }, i) => {
+      // Data and initialisation depend on (depth, activation, examples, seed), not on the learning rate:
+      // the learning rates are compared on the same networks.
+      const rng = ctx.rng.fork(`depth-${depth}-${activation}-n-${examples}-seed-${seed}`);
+      const subset = wideNetSubset(params.data, examples, rng.fork('data'));
+      const trace = trainWideNet(
+        {
+          inputDim: subset.d,
+          hidden: Array.from({ length: depth - 1 }, () => params.network.width),
+          classes: 10,
+          activation: normalisedActivation(activation),
+          renormalise: params.network.renormalise,
+          loss: params.loss,
+          learningRate,
+          epochs: params.epochs,
+          lossRange: params.bound.lossRange,
+          delta: params.bound.delta,
+        },
+        subset.x,
+        subset.labels,
+        examples,
+        rng.fork('weights'),
+      );
+      runs.push({ ...trace, depth, activation, learningRate, examples, seed, indices: subset.indices, sha256: subset.sha256 });
+      ctx.progress(i + 1, grid.length);
+    });
+    return {
+      metrics: trainingMetrics(params, runs),
+      evidence: {
+        description:
+          'runs[]: one per (depth, activation, learning rate, examples, seed) with the data subset (pool indices, sha256 of the scaled inputs) and per epoch k = 0…epochs (before step k+1): loss f_k, λmin/λmax/ln cond of the last layer Gram, ‖W_L‖₂, ‖h_{L−1} − h_{L−1}(0)‖_F, Lemma 9’s b_k, and for MSE μ_k, L_k, γ_k, the Lipschitz estimate G_k and the Lemma 3+4 bound; ratios[k] = f_{k+1}/(γ_k f_k) and their running products. Metrics from these as in the module comment of harness/experiments/wide-net-training.ts.',
+        recipe: dataRecipe(params.data),
+        runs: runs as unknown as JsonValue,
+      },
+      plots: trainingPlots(params, runs),
+    };
+  },
+};
