@@ -24,6 +24,7 @@ import { registerMinresQlpBenchmarks } from './minres-qlp.bench';
 import { registerSpectralBenchmarks } from './spectral.bench';
 import { registerTfjsBenchmarks } from './tfjs.bench';
 import { type Comparison, compareWithTorch, findTorchPython, fmt } from './torch-compare';
+import { registerWc2022Benchmarks } from './wc2022.bench';
 
 interface Suite {
   name: string;
@@ -37,6 +38,7 @@ const SUITES: Suite[] = [
   { name: 'MINRES-QLP', register: registerMinresQlpBenchmarks },
   { name: 'Frye workloads', register: registerFryeBenchmarks },
   { name: 'tfjs engine', register: registerTfjsBenchmarks },
+  { name: 'wc2022 wide networks', register: registerWc2022Benchmarks },
 ];
 
 async function main(): Promise<void> {

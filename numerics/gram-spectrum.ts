@@ -12,6 +12,7 @@
  */
 import { eigh } from './eigh';
 import { gemm } from './gemm';
+import { symmetricEigenvalues } from './symmetric-eigenvalues';
 
 /** ΦΦᵀ (n×n) of Φ (n×k, row-major). */
 export function gramMatrix(phi: Float64Array, n: number, k: number): Float64Array {
@@ -110,7 +111,7 @@ export const QR_CONDITION_THRESHOLD = 1e6;
 
 /** Extreme eigenvalues of ΦΦᵀ; `gram` may pass ΦΦᵀ if already formed. */
 export function gramSpectrum(phi: Float64Array, n: number, k: number, gram: Float64Array = gramMatrix(phi, n, k)): GramSpectrum {
-  const { values } = eigh(gram, n, { vectors: false });
+  const values = symmetricValues(gram, n);
   const lambdaMax = values[n - 1];
   let lambdaMin = values[0];
   let method: GramSpectrum['method'] = 'eigh';
@@ -121,6 +122,14 @@ export function gramSpectrum(phi: Float64Array, n: number, k: number, gram: Floa
     method = 'qr';
   }
   return { lambdaMin, lambdaMax, logCondition: Math.log(lambdaMax / lambdaMin), method };
+}
+
+/** Above this size the two-stage band reduction (gemm-bound) beats one-stage tred2 for eigenvalues alone. */
+const BAND_REDUCTION_FROM = 128;
+
+/** Eigenvalues (ascending) of a symmetric matrix, by the faster of the two float64 routes for its size. */
+export function symmetricValues(a: Float64Array, n: number): Float64Array {
+  return n > BAND_REDUCTION_FROM ? symmetricEigenvalues(a, n) : eigh(a, n, { vectors: false }).values;
 }
 
 /** App. F.2 proxies of a Gram matrix divided by `scale` (the layer width: renormalised rows give a unit diagonal). */

@@ -12,8 +12,8 @@
  * example; `inputGramExtremes` gives the extreme eigenvalues of RRᵀ.
  */
 import type { Rng } from '../harness/rng';
-import { eigh } from './eigh';
 import { gemm } from './gemm';
+import { symmetricValues } from './gram-spectrum';
 import { type NormalisedActivation } from './normalised-activations';
 
 export interface WideNetSpec {
@@ -90,7 +90,7 @@ export function forwardLayers(spec: WideNetSpec, weights: readonly Float64Array[
  * Extreme eigenvalues of R_νR_νᵀ, R_ν = W·diag(σ'(h_ν)) (W m×k, h_ν row ν of the n×k pre-activations),
  * over the examples `examples`: the input Gram of wc2022 §5 is block-diagonal over examples, so its
  * λmin is the least and its λmax the largest over all of them; over a subset, λmin is an upper and λmax
- * a lower bound of the full matrix's. Eigenvalues of the m×m Gram by eigh (absolute error ≈ ε·λmax,
+ * a lower bound of the full matrix's. Eigenvalues of the m×m Gram by `symmetricValues` (absolute error ≈ ε·λmax,
  * enough to tell a ratio of 1e-6 from rounding).
  */
 export function inputGramExtremes(w: Float64Array, m: number, k: number, h: Float64Array, activation: NormalisedActivation, examples: readonly number[]): { lambdaMin: number; lambdaMax: number } {
@@ -105,7 +105,7 @@ export function inputGramExtremes(w: Float64Array, m: number, k: number, h: Floa
     }
     gemm(m, m, k, a, a, g, { transB: true });
     for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) g[i * m + j] = g[j * m + i] = 0.5 * (g[i * m + j] + g[j * m + i]);
-    const { values } = eigh(g, m, { vectors: false });
+    const values = symmetricValues(g, m);
     lambdaMin = Math.min(lambdaMin, values[0]);
     lambdaMax = Math.max(lambdaMax, values[m - 1]);
   }

