@@ -4,11 +4,12 @@
  * so parameters, gradients and tangent directions never need unpacking.
  *
  * Each kernel is one matrix product through `gemm` (numerics/gemm.ts), biases included (gemm's bias
- * row), plus a pass over the rows for a bias gradient. gemm multiplies without copying when its three operands are views of one
+ * row) and bias gradients (column sums, numerics/elementwise.ts). gemm multiplies without copying when its three operands are views of one
  * `float64Workspace`, which is how mlpObjective allocates its buffers; any other arrays work too, at
  * the cost of a copy per call.
  */
 
+import { addColumnSums } from '../numerics/elementwise';
 import { gemm } from '../numerics/gemm';
 
 /**
@@ -59,20 +60,5 @@ export function accumulateLayerGradient(
   biasOffset: number,
 ): void {
   gemm(outDim, inDim, n, delta, input, grad, { transA: true, cOffset: weightOffset, beta: 1 });
-  if (biasOffset < 0) return;
-  for (let o = 0; o < outDim; o++) {
-    // Four partial sums: one running sum would be bound by add latency.
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let q = o;
-    const step = 4 * outDim;
-    let s = 0;
-    for (; s + 4 <= n; s += 4, q += step) {
-      s0 += delta[q];
-      s1 += delta[q + outDim];
-      s2 += delta[q + 2 * outDim];
-      s3 += delta[q + 3 * outDim];
-    }
-    for (; s < n; s++, q += outDim) s0 += delta[q];
-    grad[biasOffset + o] += s0 + s1 + s2 + s3;
-  }
+  if (biasOffset >= 0) addColumnSums(delta, n, outDim, grad, biasOffset);
 }

@@ -50,7 +50,10 @@ export function lossValue(kind: LossKind, f: Float64Array, y: Float64Array, n: n
   return sum * crossEntropyScale(kind, n);
 }
 
-/** Returns the data loss and writes ∂loss/∂f (n×d) into `gradient`. */
+/**
+ * Returns the data loss and writes ∂loss/∂f (n×d) into `gradient`. For the cross-entropies it also
+ * writes the row softmax p = softmax(f_s) into `probabilities` when given, for `lossHvp` to reuse.
+ */
 export function lossGradient(
   kind: LossKind,
   f: Float64Array,
@@ -58,6 +61,7 @@ export function lossGradient(
   n: number,
   d: number,
   gradient: Float64Array,
+  probabilities?: Float64Array,
 ): number {
   if (kind === 'sigmoid-sse') {
     let sum = 0;
@@ -80,21 +84,25 @@ export function lossGradient(
     return sum * scale;
   }
   const scale = crossEntropyScale(kind, n);
+  const p = probabilities ?? gradient;
   let sum = 0;
   for (let s = 0; s < n; s++) {
     const row = s * d;
-    const lse = logSumExp(f, row, d);
+    const lse = softmaxRow(f, row, d, p);
     let mass = 0;
     for (let j = 0; j < d; j++) {
       sum += y[row + j] * (lse - f[row + j]);
       mass += y[row + j];
     }
-    for (let j = 0; j < d; j++) gradient[row + j] = scale * (mass * Math.exp(f[row + j] - lse) - y[row + j]);
+    for (let j = 0; j < d; j++) gradient[row + j] = scale * (mass * p[row + j] - y[row + j]);
   }
   return sum * scale;
 }
 
-/** Writes (∂²loss/∂f²)·u into `result` (all n×d). */
+/**
+ * Writes (∂²loss/∂f²)·u into `result` (all n×d). `probabilities`, the row softmax of f that
+ * `lossGradient` wrote, saves recomputing it (cross-entropies only; same values either way).
+ */
 export function lossHvp(
   kind: LossKind,
   f: Float64Array,
@@ -103,6 +111,7 @@ export function lossHvp(
   d: number,
   u: Float64Array,
   result: Float64Array,
+  probabilities?: Float64Array,
 ): void {
   if (kind === 'sigmoid-sse') {
     // d²/df² (σ − y)² = 2σ'² + 2(σ − y)σ'', with σ' = σ(1 − σ) and σ'' = σ'(1 − 2σ); diagonal in f.
@@ -119,20 +128,19 @@ export function lossHvp(
     return;
   }
   const scale = crossEntropyScale(kind, n);
-  // Per row: m·(p ⊙ u − p·(pᵀu)). p is staged in `result`, then overwritten in place.
+  // Per row: m·(p ⊙ u − p·(pᵀu)). Without `probabilities`, p is staged in `result`.
+  const p = probabilities ?? result;
   for (let s = 0; s < n; s++) {
     const row = s * d;
-    const lse = logSumExp(f, row, d);
+    if (!probabilities) softmaxRow(f, row, d, result);
     let mass = 0;
     let pu = 0;
     for (let j = 0; j < d; j++) {
-      const p = Math.exp(f[row + j] - lse);
-      result[row + j] = p;
-      pu += p * u[row + j];
+      pu += p[row + j] * u[row + j];
       mass += y[row + j];
     }
     const c = scale * mass;
-    for (let j = 0; j < d; j++) result[row + j] = c * result[row + j] * (u[row + j] - pu);
+    for (let j = 0; j < d; j++) result[row + j] = c * p[row + j] * (u[row + j] - pu);
   }
 }
 
@@ -147,6 +155,25 @@ function squaredErrorScale(kind: 'sse' | 'mse', n: number, d: number): number {
 
 function crossEntropyScale(kind: 'softmax-ce-sum' | 'softmax-ce-mean', n: number): number {
   return kind === 'softmax-ce-mean' ? 1 / n : 1;
+}
+
+/**
+ * Writes softmax(v[offset … offset+d)) into p at the same offsets, as e_j·(1/Σe), e_j = exp(v_j − max)
+ * (one exp per entry), and returns log Σ_j exp(v_j) = max + log Σe. The maximum is subtracted so finite
+ * inputs never overflow; NaN if any entry is NaN or +Inf.
+ */
+function softmaxRow(v: Float64Array, offset: number, d: number, p: Float64Array): number {
+  let max = -Infinity;
+  for (let j = 0; j < d; j++) if (v[offset + j] > max) max = v[offset + j];
+  let sum = 0;
+  for (let j = 0; j < d; j++) {
+    const e = Math.exp(v[offset + j] - max);
+    p[offset + j] = e;
+    sum += e;
+  }
+  const inverse = 1 / sum;
+  for (let j = 0; j < d; j++) p[offset + j] *= inverse;
+  return max + Math.log(sum);
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 
 import { activate, activateWithDerivatives } from './activations';
+import { hadamard, tangentUpdate } from '../numerics/elementwise';
 import { float64Workspace } from '../numerics/gemm';
 import { accumulateLayerGradient, affineRows, backpropRows } from './kernels';
 import { type LossSpec, lossGradient, lossHvp, lossValue } from './losses';
@@ -63,6 +64,8 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
   const kind = loss.kind;
   const activation = net.activation;
   const y = Float64Array.from(data.y);
+  // Row softmax of the outputs at the prepared θ (cross-entropies), reused by every HVP there.
+  const probabilities = kind === 'softmax-ce-sum' || kind === 'softmax-ce-mean' ? new Float64Array(n * outputDim) : undefined;
 
   const isHidden = (l: number): boolean => l < depth - 1;
   const inDims = layers.map((layer) => layer.inDim);
@@ -130,13 +133,13 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
       affineRows(inputs[l], n, inDims[l], outDims[l], theta, weightOffsets[l], biasOffsets[l], z[l], false);
       if (isHidden(l)) activateWithDerivatives(activation, z[l], a[l], d1[l], d2[l]);
     }
-    const dataLoss = lossGradient(kind, z[depth - 1], y, n, outputDim, delta[depth - 1]);
+    const dataLoss = lossGradient(kind, z[depth - 1], y, n, outputDim, delta[depth - 1], probabilities);
     for (let l = depth - 1; l > 0; l--) {
       const g = gradA[l - 1];
       const d = delta[l - 1];
       const s1 = d1[l - 1];
       backpropRows(delta[l], n, inDims[l], outDims[l], theta, weightOffsets[l], g, false);
-      for (let k = 0, m = g.length; k < m; k++) d[k] = g[k] * s1[k];
+      hadamard(g, s1, d);
     }
     preparedLoss = dataLoss + penalty(theta);
     prepared = true;
@@ -159,15 +162,10 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
       }
       anyTouched ||= touched[l];
       live[l] = anyTouched;
-      if (anyTouched && isHidden(l)) {
-        const r = ra[l];
-        const t = rz[l];
-        const s1 = d1[l];
-        for (let k = 0, m = r.length; k < m; k++) r[k] = s1[k] * t[k];
-      }
+      if (anyTouched && isHidden(l)) hadamard(d1[l], rz[l], ra[l]);
     }
     if (anyTouched) {
-      lossHvp(kind, z[depth - 1], y, n, outputDim, rz[depth - 1], rdelta[depth - 1]);
+      lossHvp(kind, z[depth - 1], y, n, outputDim, rz[depth - 1], rdelta[depth - 1], probabilities);
       for (let l = depth - 1; l >= 0; l--) {
         // R{∇W} = R{δ}ᵀ·a_in + δᵀ·R{a_in};  R{∇b} = Σ_s R{δ}.
         accumulateLayerGradient(rdelta[l], inputs[l], n, inDims[l], outDims[l], out, weightOffsets[l], biasOffsets[l]);
@@ -177,15 +175,8 @@ export function mlpObjective(net: MlpSpec, loss: LossSpec, data: Dataset64): Obj
         const r = rdelta[l - 1];
         backpropRows(rdelta[l], n, inDims[l], outDims[l], theta, weightOffsets[l], r, false);
         if (touched[l]) backpropRows(delta[l], n, inDims[l], outDims[l], v, weightOffsets[l], r, true);
-        const s1 = d1[l - 1];
-        if (live[l - 1]) {
-          const s2 = d2[l - 1];
-          const g = gradA[l - 1];
-          const t = rz[l - 1];
-          for (let k = 0, m = r.length; k < m; k++) r[k] = r[k] * s1[k] + g[k] * s2[k] * t[k];
-        } else {
-          for (let k = 0, m = r.length; k < m; k++) r[k] *= s1[k];
-        }
+        if (live[l - 1]) tangentUpdate(r, d1[l - 1], gradA[l - 1], d2[l - 1], rz[l - 1]);
+        else hadamard(r, d1[l - 1], r);
       }
     }
     if (l2 !== 0) for (let k = 0; k < dim; k++) out[k] += 2 * l2 * v[k];

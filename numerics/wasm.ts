@@ -22,6 +22,9 @@ export interface KernelExports {
   /** kind 0 = sigmoid, 1 = swish; first/second 0 = not wanted. */
   activate(kind: number, z: number, value: number, first: number, second: number, count: number, scratch: number): void;
   exp(x: number, out: number, count: number): void;
+  hadamard(a: number, b: number, out: number, count: number): void;
+  tangentUpdate(r: number, s1: number, g: number, s2: number, t: number, count: number): void;
+  addColumnSums(a: number, rows: number, cols: number, out: number): void;
 }
 
 export interface KernelInstance {

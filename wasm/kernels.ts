@@ -330,3 +330,49 @@ export function activate(kind: i32, z: usize, value: usize, first: usize, second
     if (second != 0) store<f64>(second + at, load<f64>(tmp + 32));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Elementwise products of the engine's backward and tangent passes (numerics/elementwise.ts), in the
+// same operation order as its plain-JS loops.
+
+/** out = a ⊙ b over `count` doubles (out may alias a or b). */
+export function hadamard(a: usize, b: usize, out: usize, count: i32): void {
+  let q = 0;
+  for (; q + 2 <= count; q += 2) {
+    const at = <usize>q * 8;
+    v128.store(out + at, f64x2.mul(v128.load(a + at), v128.load(b + at)));
+  }
+  if (q < count) {
+    const at = <usize>q * 8;
+    store<f64>(out + at, load<f64>(a + at) * load<f64>(b + at));
+  }
+}
+
+/** r = r ⊙ s1 + (g ⊙ s2) ⊙ t over `count` doubles. */
+export function tangentUpdate(r: usize, s1: usize, g: usize, s2: usize, t: usize, count: i32): void {
+  let q = 0;
+  for (; q + 2 <= count; q += 2) {
+    const at = <usize>q * 8;
+    const first = f64x2.mul(v128.load(r + at), v128.load(s1 + at));
+    const second = f64x2.mul(f64x2.mul(v128.load(g + at), v128.load(s2 + at)), v128.load(t + at));
+    v128.store(r + at, f64x2.add(first, second));
+  }
+  if (q < count) {
+    const at = <usize>q * 8;
+    store<f64>(r + at, load<f64>(r + at) * load<f64>(s1 + at) + load<f64>(g + at) * load<f64>(s2 + at) * load<f64>(t + at));
+  }
+}
+
+/** out[j] += Σ_i a[i·cols + j], the sum over rows in row order, for j < cols. */
+export function addColumnSums(a: usize, rows: i32, cols: i32, out: usize): void {
+  const stride = <usize>cols * 8;
+  for (let i = 0; i < rows; i++) {
+    const row = a + <usize>i * stride;
+    let j = 0;
+    for (; j + 2 <= cols; j += 2) {
+      const at = <usize>j * 8;
+      v128.store(out + at, f64x2.add(v128.load(out + at), v128.load(row + at)));
+    }
+    if (j < cols) store<f64>(out + <usize>j * 8, load<f64>(out + <usize>j * 8) + load<f64>(row + <usize>j * 8));
+  }
+}
