@@ -56,4 +56,40 @@ describe('optimiser-interpolation', () => {
     for (const p of pairs) expect(p.relativeBarrier).toBe(relativeBarrier(p.losses));
     expect(output.plots?.map((p) => p.id)).toEqual(['interpolation-withoutbatchnorm', 'interpolation-withbatchnorm', 'final-losses']);
   });
+
+  test('its scored metrics follow from the evidence alone', async () => {
+    const output = await optimiserInterpolation.run(params, { tier: 'quick', seed: 2, rng: createRng(2), progress: () => {}, jobs: 1 });
+    type S = { setting: string; seed: number; optimiser: string; finalLoss: number; predictions: number[] };
+    type P = { setting: string; seed: number; from: string; to: string; losses: number[] };
+    const solutions = output.evidence.solutions as unknown as S[];
+    const pairs = output.evidence.pairs as unknown as P[];
+    const barrier = (l: number[]): number => (Math.max(...l) - Math.max(l[0], l[l.length - 1])) / ((l[0] + l[l.length - 1]) / 2);
+    const find = (p: P, name: string): S => solutions.find((s) => s.setting === p.setting && s.seed === p.seed && s.optimiser === name)!;
+    const differ = (p: P): number => {
+      const a = find(p, p.from).predictions;
+      const b = find(p, p.to).predictions;
+      return a.filter((x, i) => x !== b[i]).length / a.length;
+    };
+    expect(pairs.filter((p) => barrier(p.losses) >= params.barrierThreshold).length / pairs.length).toBeCloseTo(output.metrics.barrierFraction, 12);
+    expect(pairs.reduce((sum, p) => sum + differ(p), 0) / pairs.length).toBeCloseTo(output.metrics.meanDisagreement, 12);
+    const spread = (setting: string): number => {
+      const names = [...new Set(solutions.map((s) => s.optimiser))];
+      const stds = names.map((name) => {
+        const losses = solutions.filter((s) => s.setting === setting && s.optimiser === name).map((s) => s.finalLoss);
+        const m = losses.reduce((a, b) => a + b, 0) / losses.length;
+        return Math.sqrt(losses.reduce((a, b) => a + (b - m) ** 2, 0) / (losses.length - 1));
+      });
+      return stds.reduce((a, b) => a + b, 0) / stds.length;
+    };
+    expect(spread('with batch norm') / spread('without batch norm')).toBeCloseTo(output.metrics.spreadRatio, 10);
+    expect((output.evidence.data as unknown as { train: { sha256: string } }).train.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('one optimiser twice and no batch norm in either setting leave nothing to find (the controls)', async () => {
+    const twins = { ...params, optimisers: [params.optimisers[0], { ...params.optimisers[0], name: 'SGD, again' }], treatment: 'none' as const };
+    const output = await optimiserInterpolation.run(twins, { tier: 'quick', seed: 1, rng: createRng(1), progress: () => {}, jobs: 1 });
+    expect(output.metrics.barrierFraction).toBe(0);
+    expect(output.metrics.meanDisagreement).toBe(0);
+    expect(output.metrics.spreadRatio).toBeCloseTo(1, 12);
+  });
 });

@@ -7,7 +7,19 @@
  *
  * Batch norm along a line: every θ is evaluated with the statistics of the whole training set at that θ
  * (training-mode normalisation over the full set, recomputed at each point); held-out predictions use
- * the same whole-training-set statistics as fixed evaluation statistics.
+ * the same whole-training-set statistics as fixed evaluation statistics. `treatment: 'none'` trains the
+ * second setting without batch norm too (a control: both settings are then the same experiment).
+ *
+ * Evidence, and how each metric is recomputed from it alone:
+ * - `barrierFraction` (and per setting): the fraction of `pairs` whose `losses` along t have
+ *   (max − max of the two ends) / mean of the two ends ≥ barrierThreshold; `medianRelativeBarrier` the
+ *   median of that quantity.
+ * - `meanDisagreement`, `minDisagreement`: per pair, the fraction of positions where the two solutions'
+ *   `predictions` (solutions with the same setting and seed, optimisers `from` and `to`) differ.
+ * - `lossSpread*`: per optimiser, the sample standard deviation (n − 1) over seeds of `finalLoss`,
+ *   averaged over optimisers; `spreadRatio` = with / without batch norm. `meanFinalLoss*`,
+ *   `meanTestAccuracy*`: means of `finalLoss`, `testAccuracy`.
+ * - θ, the data (`data.recipe`, `data.train.sha256`) and the loss rebuild every number above.
  */
 import type { Tensor2D } from '@tensorflow/tfjs';
 import { linearGrid } from '../../numerics/density';
@@ -16,8 +28,8 @@ import type { OptimizerSpec } from '../../models/tfjs/train';
 import { interpolate } from '../directions';
 import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
-import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
-import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
+import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
+import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema } from '../../datasets/mnist-classification';
 import { readInt32 } from '../../models/tfjs/read';
 import { type SafeActivation, type TfjsEngine, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
 
@@ -33,6 +45,8 @@ export interface OptimiserInterpolationParams {
   interpolationPoints: number;
   /** A pair has a barrier when max_t L(θ(t)) − max(L(0), L(1)) ≥ barrierThreshold × mean(L(0), L(1)). */
   barrierThreshold: number;
+  /** What the second setting gets: batch norm (default), or none, which makes it a twin of the first (a control). */
+  treatment?: 'batch-norm' | 'none';
 }
 
 const SETTINGS = [
@@ -120,6 +134,7 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
       seeds: { type: 'integer', minimum: 2 },
       interpolationPoints: { type: 'integer', minimum: 3 },
       barrierThreshold: { type: 'number', exclusiveMinimum: 0 },
+      treatment: { enum: ['batch-norm', 'none'] },
     },
   },
   metrics: () => [
@@ -150,7 +165,7 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
     const total = SETTINGS.length * params.seeds * params.optimisers.length;
     try {
       for (const [setting, { label, batchNorm }] of SETTINGS.entries()) {
-        const spec: TfjsMlpSpec = { widths, activation: params.network.activation, batchNorm };
+        const spec: TfjsMlpSpec = { widths, activation: params.network.activation, batchNorm: batchNorm && params.treatment !== 'none' };
         const objective = engine.tfjsMlpObjective(spec, { kind: 'softmax-ce-mean' });
         const loss = (theta: ArrayLike<number>): Promise<number> => lossAt(engine, objective, train, theta);
         for (let seed = 0; seed < params.seeds; seed++) {
@@ -188,7 +203,7 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
     } finally {
       engine.tf.dispose([train, test]);
     }
-    return report(params, solutions, pairs);
+    return report(params, solutions, pairs, mnistClassificationEvidence(params.data, split));
   },
 };
 
@@ -211,7 +226,7 @@ function mean(values: number[]): number {
   return values.reduce((s, x) => s + x, 0) / values.length;
 }
 
-function report(params: OptimiserInterpolationParams, solutions: Solution[], pairs: Pair[]): ExperimentOutput {
+function report(params: OptimiserInterpolationParams, solutions: Solution[], pairs: Pair[], data: JsonValue): ExperimentOutput {
   const withBarrier = (list: Pair[]): number => list.filter((p) => p.relativeBarrier >= params.barrierThreshold).length / list.length;
   const metrics: Record<string, number> = {
     pairs: pairs.length,
@@ -234,7 +249,8 @@ function report(params: OptimiserInterpolationParams, solutions: Solution[], pai
     metrics,
     evidence: {
       description:
-        'Every solution (batch-norm setting, seed, optimiser): θ after training (tfjs layout, models/tfjs/layout.ts), its training loss on the whole training set, test accuracy, predicted test classes and the training trace (mean minibatch loss per epoch). Every pair of solutions sharing a seed and setting: the losses along θ(t) = (1 − t)θ_a + tθ_b, the relative barrier (max_t L − max of the ends) / mean of the ends, and the fraction of test images the two classify differently. Batch norm uses the whole training set’s statistics at each θ.',
+        'Every solution (batch-norm setting, seed, optimiser): θ after training (tfjs layout, models/tfjs/layout.ts), its training loss on the whole training set, test accuracy, predicted test classes and the training trace (mean minibatch loss per epoch). Every pair of solutions sharing a seed and setting: the losses along θ(t) = (1 − t)θ_a + tθ_b, the relative barrier (max_t L − max of the ends) / mean of the ends, and the fraction of test images the two classify differently. Batch norm uses the whole training set’s statistics at each θ. The data: recipe and sha256. The module comment of harness/experiments/optimiser-interpolation.ts says how each metric follows.',
+      data,
       optimisers: names,
       solutions: solutions.map((s) => ({
         setting: SETTINGS[s.setting].label,

@@ -72,6 +72,12 @@ describe('skip-connection-landscape', () => {
       expect(h.ratio).toBeCloseTo(Math.abs(h.lambdaMin / h.lambdaMax), 12);
     }
     expect(output.metrics.ratioDifference).toBeCloseTo(output.metrics.meanRatioWithoutSkips - output.metrics.meanRatioWithSkips, 12);
+    // The scored difference from the stored Ritz values alone: networks alternate with, without skips per seed.
+    const planeMean = (n: (typeof networks)[number]): number => n.hessian.reduce((sum, h) => sum + Math.abs(h.lambdaMin / h.lambdaMax), 0) / n.hessian.length;
+    const without = (planeMean(networks[1]) + planeMean(networks[3])) / 2;
+    const withSkips = (planeMean(networks[0]) + planeMean(networks[2])) / 2;
+    expect(without - withSkips).toBeCloseTo(output.metrics.ratioDifference, 12);
+    expect((output.evidence.data as unknown as { train: { sha256: string } }).train.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(output.plots?.map((p) => p.id)).toEqual(['loss-contours-withskips', 'loss-contours-withoutskips', 'eigenvalue-ratio', 'loss-1d']);
   });
 });

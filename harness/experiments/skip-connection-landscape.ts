@@ -8,8 +8,15 @@
  * Runs on the tfjs engine (float32). tfjs is loaded inside `run`, so that listing or validating claims
  * never pays for it. The MNIST loading, the tfjs glue and the schema fragments here are shared with
  * `optimiser-interpolation`.
+ *
+ * Evidence, and how each metric is recomputed from it alone: per network (`networks`, with then without
+ * skips per seed), |λmin/λmax| at each Hessian sub-grid point from `hessian[].lambdaMin`, `.lambdaMax`;
+ * `meanRatio*` is the mean over a network's points, then over its seeds; `ratioDifference` = without −
+ * with; `centreRatio*` the point i = j = centre; `finalLoss*`, `localMinima*`, `excessVariation*` come
+ * from `grid.values`; `maxRelativeResidual` from the residuals beside each Ritz value. θ, d₁, d₂ and the
+ * data (`data.recipe`, `data.train.sha256`) rebuild the grid and the Hessians.
  */
-import { type MnistFeatures, mnistClassification, mnistFeaturesSchema, MNIST_CLASSES } from '../../datasets/mnist-classification';
+import { type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistFeaturesSchema, MNIST_CLASSES } from '../../datasets/mnist-classification';
 import type { TfjsMlpSpec } from '../../models/tfjs/layout';
 import { takeFloat64 } from '../../models/tfjs/read';
 import type { OptimizerSpec } from '../../models/tfjs/train';
@@ -19,7 +26,7 @@ import { contourSegments, type Grid, sampleGridAsync } from '../contours';
 import { filterNormalisedPlane, gaussianDirection, planePoint } from '../directions';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
-import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
+import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
 
 // ---------------------------------------------------------------------------------------------------
@@ -201,7 +208,8 @@ export const skipConnectionLandscape: ExperimentKind<SkipConnectionParams> = {
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();
-    const { train } = mnistClassification({ features: params.data.features, trainImages: params.data.images, testImages: 0 });
+    const split = mnistClassification({ features: params.data.features, trainImages: params.data.images, testImages: 0 });
+    const { train } = split;
     const { hiddenLayers, width, activation, batchNorm } = params.network;
     const widths = [train.inputDim, ...Array.from({ length: hiddenLayers }, () => width), MNIST_CLASSES];
     const specOf = (residual: boolean): TfjsMlpSpec => ({ widths, activation, batchNorm, residual });
@@ -243,7 +251,7 @@ export const skipConnectionLandscape: ExperimentKind<SkipConnectionParams> = {
           results.push({ seed, variant: v, theta, directions: [d1, d2], grid, hessian, trace: trained.trace });
         }
       }
-      return report(params, results, results[0].theta.length);
+      return report(params, results, results[0].theta.length, mnistClassificationEvidence({ features: params.data.features, trainImages: params.data.images, testImages: 0 }, split));
     } finally {
       engine.tf.dispose(data);
     }
@@ -254,7 +262,7 @@ function mean(values: number[]): number {
   return values.reduce((s, x) => s + x, 0) / values.length;
 }
 
-function report(params: SkipConnectionParams, results: VariantResult[], parameters: number): ExperimentOutput {
+function report(params: SkipConnectionParams, results: VariantResult[], parameters: number, data: JsonValue): ExperimentOutput {
   const centre = (params.plane.points - 1) / 2;
   const planeMean = (r: VariantResult): number => mean(r.hessian.map((h) => h.ratio));
   const metrics: Record<string, number> = { parameters, hessianPoints: results[0].hessian.length };
@@ -278,7 +286,8 @@ function report(params: SkipConnectionParams, results: VariantResult[], paramete
     metrics,
     evidence: {
       description:
-        'Per seed and network (with, then without skip connections): the trained θ and the two filter-normalised directions d₁, d₂ (tfjs layout, models/tfjs/layout.ts), the loss grid L(θ + α d₁ + β d₂) (values[j][i] at α = xs[i], β = ys[j]; batch norm with the statistics of the whole training set at each point), the Hessian sub-grid with the extreme Ritz values, their residuals and |λmin/λmax|, and the training trace (mean minibatch loss per epoch).',
+        'Per seed and network (with, then without skip connections): the trained θ and the two filter-normalised directions d₁, d₂ (tfjs layout, models/tfjs/layout.ts), the loss grid L(θ + α d₁ + β d₂) (values[j][i] at α = xs[i], β = ys[j]; batch norm with the statistics of the whole training set at each point), the Hessian sub-grid with the extreme Ritz values, their residuals and |λmin/λmax|, and the training trace (mean minibatch loss per epoch); the data (recipe and sha256). The module comment of harness/experiments/skip-connection-landscape.ts says how each metric follows.',
+      data,
       networks: results.map(({ seed, variant, theta, directions, grid, hessian, trace }) => ({
         seed,
         variant: VARIANTS[variant].label,
