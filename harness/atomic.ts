@@ -44,11 +44,34 @@ export function describeStorageCode(code: string | undefined): string | undefine
   }
 }
 
+/**
+ * `mkdir -p` that fails at once where Node's recursive mkdir loops for ever (a path under /proc, whose
+ * folders refuse new entries with ENOENT): creates each missing folder in turn, from the deepest one
+ * that exists, and throws the error of the first that cannot be made.
+ */
+export function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  while (!fs.existsSync(current)) {
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of missing) {
+    try {
+      fs.mkdirSync(folder);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // a concurrent writer made it: fine
+    }
+  }
+}
+
 export function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(file)}`);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     const fd = fs.openSync(tmp, 'w');
     try {
       fs.writeFileSync(fd, data);

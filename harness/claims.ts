@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { ajv, specValidatorFn } from './schema';
-import { experimentKinds, type AnyExperimentKind } from './registry';
+import { REFERENCE_MEMORY_BYTES, addCosts, describeCost, estimateCost, formatBytes, formatSeconds } from './cost';
+import { claimBudgetSeconds } from './isolation';
+import { experimentKinds, type AnyExperimentKind, type CostEstimate } from './registry';
 import { TIERS, type ClaimSpec, type Control, type LoadedClaim, type Params, type Tier } from './types';
 import type { ValidateFunction } from 'ajv';
 
@@ -215,6 +217,7 @@ function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecPr
       add({ file, pointer: `${inOverride ? `/tiers/${tier}/params` : '/experiment/params'}${p.pointer}`, message: p.message, hint: p.hint }, tier);
     }
     if (paramProblems.length > 0) continue;
+    checkCost(spec, kind, tier, file, problems);
     const known = new Set(kind.metrics(merged.params));
     const check = (metric: string, where: string): void => {
       if (!known.has(metric)) {
@@ -284,6 +287,41 @@ function checkControlStructure(spec: ClaimSpec, file: string, problems: SpecProb
       problems.push({ file, pointer: `/controls/${c}/tiers`, message: `control '${control.id}' does not run at quick, where the claim runs`, hint: 'every control runs at quick when its claim does; add "quick" (at smaller settings in the quick tier if needed)' });
     }
   });
+}
+
+/**
+ * What a claim costs at a tier: its run and its controls', one after the other in one process (and so
+ * within one budget). Undefined when the claim does not run at that tier.
+ */
+export function claimCost(spec: ClaimSpec, tier: Tier, kind: AnyExperimentKind = experimentKinds.get(spec.experiment.kind)): CostEstimate | undefined {
+  const merged = tierParams(spec, tier);
+  if ('unavailable' in merged) return undefined;
+  const controls = (spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(tier));
+  return addCosts([merged.params, ...controls.map((c) => mergeParams(merged.params, c.params))].map((p) => estimateCost(kind, p)));
+}
+
+/** A tier whose estimate exceeds its wall-clock budget or the reference machine's memory cannot finish. */
+function checkCost(spec: ClaimSpec, kind: AnyExperimentKind, tier: Tier, file: string, problems: SpecProblem[]): void {
+  const cost = claimCost(spec, tier, kind);
+  if (!cost) return;
+  const budget = claimBudgetSeconds({ spec, file }, tier);
+  const what = (spec.controls ?? []).some((c) => controlTiers(spec, c).includes(tier)) ? 'the claim and its controls are' : 'the claim is';
+  if (cost.seconds > budget) {
+    problems.push({
+      file,
+      pointer: `/tiers/${tier}`,
+      message: `at tier ${tier} ${what} estimated to take ${describeCost({ ...cost, memoryBytes: 0 })}, beyond the tier's budget of ${formatSeconds(budget)}`,
+      hint: `make the experiment smaller at this tier (its parameters set the work), or, if it really needs that long, set tiers.${tier}.budgetSeconds`,
+    });
+  }
+  if (cost.memoryBytes > REFERENCE_MEMORY_BYTES) {
+    problems.push({
+      file,
+      pointer: `/tiers/${tier}`,
+      message: `at tier ${tier} ${what} estimated to need ${formatBytes(cost.memoryBytes)} of memory, beyond the reference machine's ${formatBytes(REFERENCE_MEMORY_BYTES)}`,
+      hint: 'make the experiment smaller at this tier: fewer points, samples or parameters',
+    });
+  }
 }
 
 /** Whether a JSON pointer (or its parent, for an unknown property) names something in `value`. */

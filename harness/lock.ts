@@ -65,3 +65,28 @@ function readLock(file: string): Writer | undefined {
     return undefined; // torn or foreign lock file: treat as stale
   }
 }
+
+/**
+ * Takes the lock file `file` for this process, waiting (up to `waitMs`) while a live process holds it
+ * and replacing a lock whose holder died. Used to serialise site builds into one folder: each build
+ * then reads the runs after the one before it finished, so the last build shows every run.
+ */
+export function acquireLockWaiting(file: string, waitMs: number, what: string): () => void {
+  const me = currentWriter();
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readLock(file);
+      if (!holder || !writerIsAlive(holder)) {
+        fs.rmSync(file, { force: true }); // stale: its holder died (or the file is torn)
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${what} is locked by process ${holder.pid} on ${holder.hostname}; if that process is gone, delete ${file}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+}

@@ -14,8 +14,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { StorageError, removeTempFiles, writeJsonAtomic } from './atomic';
-import { UsageError, controlTiers, mergeParams, protocolFiles, tierParams } from './claims';
+import { StorageError, describeStorageCode, makeFolder, removeTempFiles, writeJsonAtomic } from './atomic';
+import { UsageError, claimCost, controlTiers, mergeParams, protocolFiles, tierParams } from './claims';
 import { claimBudgetSeconds, defaultMemoryMiB, runInChild } from './isolation';
 import { acquireRunLock, currentWriter } from './lock';
 import { defaultJobs } from './parallel';
@@ -83,11 +83,12 @@ export function newRunId(tier: Tier, now = new Date()): string {
 export function createRunFolder(outDir: string, runId: string): string {
   const dir = runDir(outDir, runId);
   try {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    makeFolder(path.dirname(dir));
     fs.mkdirSync(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (err) {
-    throw new Error(`cannot write results to ${path.resolve(outDir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write results to ${path.resolve(outDir)}: ${describeStorageCode(code) ?? (code === 'ENOENT' ? 'no folder can be created there (ENOENT)' : code ?? (err as Error).message)}`);
   }
   return dir;
 }
@@ -192,7 +193,8 @@ async function executeRun(
     const fresh = new Map<string, ClaimResult>();
     for (const [index, claim] of claims.entries()) {
       const budgetSeconds = claimBudgetSeconds(claim, options.tier, options.timeoutSeconds);
-      options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length, budgetSeconds });
+      const estimate = experimentKinds.has(claim.spec.experiment.kind) ? claimCost(claim.spec, options.tier) : undefined;
+      options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length, budgetSeconds, ...(estimate ? { estimate } : {}) });
       const run: ClaimRunContext = { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, jobs: options.jobs ?? defaultJobs(), engine: options.engineFor(claim), onEvent: options.onEvent };
       let result: ClaimResult;
       try {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from './atomic';
 import { UsageError } from './claims';
-import { claimDir, readManifest, runDir } from './store';
+import { claimDir, readManifest, readRuns, runDir } from './store';
 import type { ClaimResult, LoadedClaim, RunManifest } from './types';
 
 export interface Shard {
@@ -37,14 +37,7 @@ export function shardClaims(claims: LoadedClaim[], shard: Shard): LoadedClaim[] 
 export function findUnmergedShards(outDir: string): string[] {
   const root = path.join(outDir, 'runs');
   if (!fs.existsSync(root)) throw new UsageError(`no runs under ${outDir}`);
-  const manifests: RunManifest[] = [];
-  for (const id of fs.readdirSync(root)) {
-    try {
-      manifests.push(JSON.parse(fs.readFileSync(path.join(root, id, 'manifest.json'), 'utf8')) as RunManifest);
-    } catch {
-      // not a run folder; readRuns reports such files, merge ignores them
-    }
-  }
+  const manifests = storedManifests(outDir);
   const merged = new Set(manifests.flatMap((m) => m.mergedFrom ?? []));
   const shards = manifests.filter((m) => m.shard && !merged.has(m.id));
   const groups = new Map<string, string[]>();
@@ -61,10 +54,20 @@ export function findUnmergedShards(outDir: string): string[] {
  * Combines complete shard runs into one new run under the same folder. The shards must share tier,
  * seed, selection, commit and shard count, and together cover every shard index exactly once.
  */
+/** Every valid manifest under `<outDir>/runs` (readRuns reports the others by name; merge ignores them). */
+function storedManifests(outDir: string): RunManifest[] {
+  return readRuns(outDir).runs.map((r) => r.manifest);
+}
+
 export function mergeShardRuns(outDir: string, runIds: string[], options: { prune?: boolean } = {}): RunManifest {
   if (runIds.length === 0) throw new UsageError('merge needs the ids of the shard runs');
   const manifests = runIds.map((id) => readManifest(outDir, id));
   const first = manifests[0];
+  // Merging the same shards twice would count every claim twice in the history.
+  for (const earlier of storedManifests(outDir)) {
+    const overlap = runIds.filter((id) => earlier.mergedFrom?.includes(id));
+    if (overlap.length > 0) throw new UsageError(`shard run${overlap.length > 1 ? 's' : ''} ${overlap.join(', ')} already merged into run ${earlier.id}`);
+  }
   for (const m of manifests) {
     if (!m.shard) throw new UsageError(`run ${m.id} is not a shard (it was not run with --shard)`);
     if (m.status !== 'complete') throw new UsageError(`shard run ${m.id} is ${m.status}; resume it first (claimbench run --resume ${m.id})`);

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClaimResult, ClaimSpec, PlotSpec, RunManifest } from './types';
 import { UsageError } from './claims';
+import { RUN_ID_PATTERN, validateManifest } from './manifest-schema';
 import { validateResult } from './schema';
 
 export const RUNS_FOLDER = 'runs';
@@ -51,9 +52,10 @@ export function readRuns(dir: string): { runs: StoredRun[]; problems: StoreProbl
     }
     const manifestFile = path.join(where, 'manifest.json');
     const manifest = readJson<RunManifest>(manifestFile, problems);
-    if (!manifest) continue;
-    if (manifest.schemaVersion !== 1 || typeof manifest.id !== 'string' || !Array.isArray(manifest.claims)) {
-      problems.push({ file: manifestFile, message: 'not a claimbench run manifest' });
+    if (manifest === undefined) continue;
+    const invalid = manifestProblem(manifest, entry.name);
+    if (invalid) {
+      problems.push({ file: manifestFile, message: invalid });
       continue;
     }
     const results: ClaimResult[] = [];
@@ -67,7 +69,12 @@ export function readRuns(dir: string): { runs: StoredRun[]; problems: StoreProbl
         problems.push({ file: resultFile, message: `invalid result: ${errors.join('; ')}` });
         continue;
       }
-      results.push(withControls(result as StoredResult));
+      const stored = result as StoredResult;
+      if (stored.claimId !== claimId || stored.runId !== manifest.id) {
+        problems.push({ file: resultFile, message: `result of claim '${stored.claimId}' in run '${stored.runId}' stored under claim '${claimId}' of run '${manifest.id}'` });
+        continue;
+      }
+      results.push(withControls(stored));
     }
     runs.push({ manifest, dir: where, results });
   }
@@ -90,11 +97,27 @@ export function readPlots(runFolder: string, claimId: string): PlotSpec[] {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PlotSpec[];
 }
 
-/** The manifest of run `runId` under `<dir>/runs`; a missing run is a usage error that names the folder. */
+/**
+ * The manifest of run `runId` under `<dir>/runs`. A missing run, or a manifest that is not valid JSON
+ * or not a valid manifest, is a usage error that names the file.
+ */
 export function readManifest(dir: string, runId: string): RunManifest {
+  if (!new RegExp(RUN_ID_PATTERN).test(runId)) throw new UsageError(`'${runId}' is not a run id (run ids are folder names under ${path.join(dir, RUNS_FOLDER)})`);
   const file = path.join(runDir(dir, runId), 'manifest.json');
   if (!fs.existsSync(file)) throw new UsageError(`no run '${runId}' under ${path.join(dir, RUNS_FOLDER)}`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as RunManifest;
+  const problems: StoreProblem[] = [];
+  const manifest = readJson<unknown>(file, problems);
+  const invalid = problems[0]?.message ?? manifestProblem(manifest, runId);
+  if (invalid) throw new UsageError(`${file}: ${invalid}`);
+  return manifest as RunManifest;
+}
+
+/** Why a parsed manifest cannot be used (undefined when it can): not a manifest, or not this folder's. */
+function manifestProblem(manifest: unknown, folder: string): string | undefined {
+  const errors = validateManifest(manifest);
+  if (errors.length > 0) return `not a valid run manifest: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? `; +${errors.length - 5} more` : ''}`;
+  const id = (manifest as RunManifest).id;
+  return id === folder ? undefined : `manifest of run '${id}' stored in folder '${folder}'`;
 }
 
 export function readSpec(runFolder: string, claimId: string): ClaimSpec {

@@ -5,6 +5,7 @@ import { buildReport } from '../report/build';
 import { resumeRun, runClaims, type RunEvent, type RunOutcome } from '../runner';
 import { parseShard, shardClaims } from '../shards';
 import { TIERS, type ClaimResult, type LoadedClaim, type Tier } from '../types';
+import { describeCost, formatSeconds } from '../cost';
 import { formatDuration, formatNumber } from '../format';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 
@@ -166,7 +167,8 @@ export function progressPrinter(claims: LoadedClaim[], options: { tty?: boolean;
       write(`${event.line}\n`);
     } else if (event.type === 'claim-start') {
       claimStart = last = now();
-      write(`[${event.index + 1}/${event.total}] ${event.claimId} …${tty ? '' : '\n'}`);
+      const limits = [event.estimate ? `estimate ${describeCost(event.estimate)}` : '', event.budgetSeconds ? `budget ${formatSeconds(event.budgetSeconds)}` : ''].filter(Boolean).join('; ');
+      write(`[${event.index + 1}/${event.total}] ${event.claimId}${limits ? ` (${limits})` : ''} …${tty ? '' : '\n'}`);
     } else if (event.type === 'progress') {
       const t = now();
       const control = event.controlId ? ` control ${event.controlId}` : '';

@@ -17,6 +17,7 @@
  * ω_t = (w_t − w_{t+1})/η − ∇L(w_t).
  */
 import type { ExperimentKind } from '../registry';
+import { fromOps } from '../cost';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, PlotSpec } from '../types';
 import { extent, mean } from '../fit';
@@ -77,6 +78,10 @@ export const asymmetricValley: ExperimentKind<AsymmetricValleyParams> = {
       averageFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
       seeds: { type: 'integer', minimum: 2 },
     },
+  },
+  cost(p) {
+    // One SGD step is a few operations and one draw; one run per seed and steepness, one kept for plots.
+    return fromOps(50 * p.steps * p.seeds * p.steepness.length, 8 * p.steps);
   },
   metrics: (p) => [
     ...p.steepness.flatMap((c) => ['meanAverage', 'tStatistic', 'positiveFraction', 'biasOverStep', 'noiselessAverage'].map((m) => `${key(c)}.${m}`)),

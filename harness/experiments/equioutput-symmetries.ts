@@ -24,6 +24,7 @@
  */
 import { forward, parameterLayout, type MlpSpec } from '../../models';
 import type { ExperimentKind } from '../registry';
+import { EVALUATION_OVERHEAD_OPS, fromOps, mlpForwardOps, mlpOps } from '../cost';
 import type { Rng } from '../rng';
 import type { ExperimentOutput } from '../types';
 
@@ -158,6 +159,13 @@ export const equioutputSymmetries: ExperimentKind<EquioutputParams> = {
   check(params) {
     const logistic = params.transformation?.flipRule === 'logistic';
     return logistic && params.network.bias === false ? [{ path: '/transformation/flipRule', message: 'the logistic flip shifts the next layer\'s bias: the network needs biases' }] : [];
+  },
+  cost(p) {
+    // Each group element checked: transform θ, then one forward pass over the inputs (and its image kept).
+    const order = groupOrder(p.network.widths);
+    const elements = order <= p.exhaustiveUpTo ? order : p.samples;
+    const parameters = mlpOps(p.network, 0).parameters;
+    return fromOps(elements * (mlpForwardOps(p.network, p.inputs) + 10 * parameters + 10 * EVALUATION_OVERHEAD_OPS), 8 * elements * parameters);
   },
   metrics: () => ['groupOrder', 'checked', 'exhaustive', 'maxOutputDeviation', 'maxNormDeviation', 'distinctImages', 'distinctImagesPerGroupOrder'],
   run(params, ctx): ExperimentOutput {

@@ -20,6 +20,7 @@ import { frobeniusNorm, l2Norm, parameterCount, parameterLayout, type LossSpec, 
 import { dataSpecSchema, datasetToJson, type DataSpec } from '../../datasets/synthetic';
 import { extent, growthRatio, loglogFit, polyfit, polyval } from '../fit';
 import type { ExperimentKind } from '../registry';
+import { dataSize, fromOps, mlpOps } from '../cost';
 import type { ExperimentOutput, PlotSpec } from '../types';
 import { lossSchema, matrixSchema, mlpProblem, networkSchema } from './schemas';
 
@@ -81,6 +82,12 @@ export const lineScan: ExperimentKind<LineScanParams> = {
         properties: { scale: { type: 'number', minimum: 0 }, power: { type: 'number' } },
       },
     },
+  },
+  cost(p) {
+    // Every point: a gradient and the full Hessian; its θ and norms stay in the evidence.
+    const points = Math.floor((p.t.stop - p.t.start) / p.t.step) + 1;
+    const ops = mlpOps(p.network, dataSize(p.data));
+    return fromOps(points * (ops.gradient + ops.hessian), 8 * (3 * points * (ops.parameters + 4) + ops.parameters ** 2));
   },
   metrics: () => METRICS,
   check(params) {

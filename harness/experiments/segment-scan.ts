@@ -23,6 +23,7 @@ import { APPENDIX_B_SEGMENTS } from '../../datasets/l0l1-appendix-b';
 import { dataSpecSchema, datasetToJson, type DataSpec } from '../../datasets/synthetic';
 import { loglogFit, monotoneDirection, polyfit } from '../fit';
 import type { ExperimentKind } from '../registry';
+import { dataSize, fromOps, mlpOps } from '../cost';
 import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
 import { lossSchema, mlpProblem, networkSchema } from './schemas';
 
@@ -143,6 +144,12 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
         properties: Object.fromEntries(SHAPE_CLASSES.map((c) => [c, { type: 'integer', minimum: 0 }])),
       },
     },
+  },
+  cost(p) {
+    // Every point of every segment: a gradient and the full Hessian.
+    const segments = p.segments.reduce((n, s) => n + (s.source === 'kaiming-radial' ? s.count : APPENDIX_B_SEGMENTS.length), 0);
+    const ops = mlpOps(p.network, dataSize(p.data));
+    return fromOps(segments * p.points * (ops.gradient + ops.hessian), 8 * (3 * segments * p.points * 8 + ops.parameters ** 2));
   },
   metrics(params) {
     const names: string[] = [];

@@ -26,6 +26,7 @@ import { mlpObjective, type MlpSpec } from '../../models';
 import { DEFAULT_LINE_SEARCH, FRYE_MINRES_OPTIONS, newtonMr } from '../../numerics/critical-points';
 import { STALL_CLASSES, classifyStall, type StallOptions, type StallReport } from '../../numerics/stalls';
 import type { ExperimentKind } from '../registry';
+import { fromOps, mlpOps } from '../cost';
 import type { ExperimentOutput } from '../types';
 
 export interface XorParams {
@@ -77,6 +78,13 @@ export const xorLocalMinima: ExperimentKind<XorParams> = {
         },
       },
     },
+  },
+  cost(p) {
+    // Per run: the descent, the continued descent of a stall, the Newton-MR polish (a Hessian each) and the rays.
+    const ops = mlpOps(NETWORK, XOR.n);
+    const c = p.classification;
+    const steps = p.descentSteps + c.descentSteps + c.rayDirections * c.raySteps;
+    return fromOps(p.runs * (steps * ops.gradient + p.polishIterations * ops.hessian), 8 * p.runs * 64);
   },
   metrics: () => ['runs', 'solvedFraction', 'stalls', 'strictLocalMinima', 'saddles', 'plateaus', 'unresolved', 'unescapedStalls', 'stallsLowestLoss', 'lowestLoss', ...STALL_CLASSES.map((c) => `errors.${c}`)],
   run(params, ctx): ExperimentOutput {

@@ -19,7 +19,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
-import { writeFileAtomic } from '../atomic';
+import { makeFolder, writeFileAtomic } from '../atomic';
+import { acquireLockWaiting } from '../lock';
 import { benchHistory, readBenchRuns, type BenchSeries } from '../bench-history';
 import { formatDuration, formatNumber } from '../format';
 import { buildHistories, compareRuns, keyMetricSeries, runState, stabilityText, type ClaimTierHistory, type HistoryEntry, type RunState } from '../history';
@@ -61,6 +62,9 @@ export interface BuildReportSummary {
 
 /** Marks a folder as a claimbench site, so a rebuild may prune pages and data it no longer produces. */
 const SITE_MARKER = '.claimbench-report';
+/** Held while a build writes the site (see `acquireLockWaiting`). */
+const BUILD_LOCK = '.claimbench-build.lock';
+const BUILD_LOCK_WAIT_MS = 10 * 60_000;
 export const DEFAULT_HISTORY_LIMIT = 50;
 export const DEFAULT_RECENT_RUNS = 15;
 /** Change points listed in words on one page; the table shows the rest. */
@@ -69,10 +73,20 @@ const MAX_CHANGES_LISTED = 10;
 export function buildReport(options: BuildReportOptions): BuildReportSummary {
   const inDir = path.resolve(options.inDir);
   const outDir = path.resolve(options.outDir);
+  prepareOutDir(outDir);
+  // Builds into one folder take turns: a concurrent build would prune the files this one links to.
+  const release = acquireLockWaiting(path.join(outDir, BUILD_LOCK), BUILD_LOCK_WAIT_MS, `the site ${outDir}`);
+  try {
+    return buildLocked(options, inDir, outDir);
+  } finally {
+    release();
+  }
+}
+
+function buildLocked(options: BuildReportOptions, inDir: string, outDir: string): BuildReportSummary {
   const benchDir = path.resolve(options.benchDir ?? path.join(inDir, 'bench'));
   const limit = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
   const recent = Math.max(1, Math.floor(options.recentRuns ?? DEFAULT_RECENT_RUNS));
-  prepareOutDir(outDir);
   const wasSite = fs.existsSync(path.join(outDir, SITE_MARKER));
 
   const { runs, problems } = readRuns(inDir);
@@ -253,7 +267,7 @@ function copyIfChanged(source: string, dest: string): void {
   } catch {
     // no copy yet
   }
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  makeFolder(path.dirname(dest));
   const tmp = path.join(path.dirname(dest), `.claimbench-tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(dest)}`);
   try {
     fs.copyFileSync(source, tmp);
@@ -272,7 +286,7 @@ function prepareOutDir(outDir: string): void {
     throw new Error(`cannot write the report to ${outDir}: it is not a folder`);
   }
   try {
-    fs.mkdirSync(outDir, { recursive: true });
+    makeFolder(outDir);
   } catch (err) {
     throw new Error(`cannot create the report folder ${outDir}: ${errorMessage(err)}`);
   }
