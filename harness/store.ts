@@ -115,7 +115,7 @@ export function readManifest(dir: string, runId: string): RunManifest {
 /** Why a parsed manifest cannot be used (undefined when it can): not a manifest, or not this folder's. */
 function manifestProblem(manifest: unknown, folder: string): string | undefined {
   const errors = validateManifest(manifest);
-  if (errors.length > 0) return `not a valid run manifest: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? `; +${errors.length - 5} more` : ''}`;
+  if (errors.length > 0) return `not a claimbench run manifest: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? `; +${errors.length - 5} more` : ''}`;
   const id = (manifest as RunManifest).id;
   return id === folder ? undefined : `manifest of run '${id}' stored in folder '${folder}'`;
 }
