@@ -387,7 +387,7 @@ const VERDICTS: Record<Verdict, VerdictView> = {
 };
 
 function verdictView(verdict: Verdict): VerdictView {
-  return VERDICTS[verdict] ?? { label: String(verdict), symbol: '?', css: 'skip', slug: 'other' };
+  return VERDICTS[verdict] ?? { label: String(verdict), symbol: '·', css: 'skip', slug: 'other' };
 }
 
 /** Common to every page: where the site root is and which top-level section is current. */
