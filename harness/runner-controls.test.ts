@@ -99,7 +99,7 @@ describe('a claim with controls', () => {
 
 describe('stored results from before controls', () => {
   it('still read, as results with no controls', async () => {
-    const { folder, outDir } = await run([claim('old', 2, [])]);
+    const { folder, outDir } = await run([claim('old', 2, [], { noControlReason: 'a result from before controls' })]);
     const file = path.join(folder('test.old'), 'result.json');
     const { controls: _none, ...rest } = JSON.parse(fs.readFileSync(file, 'utf8'));
     fs.writeFileSync(file, JSON.stringify({ ...rest, schemaVersion: 1 }));

@@ -14,6 +14,8 @@ export function testSpec(slug: string, kind: string, params: Params, overrides: 
     experiment: { kind, params },
     tiers: { quick: {}, full: {}, paper: { unavailable: 'the paper used a GPU cluster' } },
     expectations: [{ id: 'x-big', metric: 'x', comparator: 'atLeast', min: 1, rationale: 'test' }],
+    // Test claims check the harness, not a paper: none has a counterfactual unless a test gives it one.
+    ...('controls' in overrides ? {} : { controls: [], noControlReason: 'a harness test claim' }),
     ...overrides,
   };
 }
