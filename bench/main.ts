@@ -22,7 +22,7 @@ import { registerEngineBenchmarks } from './engine.bench';
 import { registerFryeBenchmarks } from './frye.bench';
 import { registerMinresQlpBenchmarks } from './minres-qlp.bench';
 import { registerSpectralBenchmarks } from './spectral.bench';
-import { registerTfjsBenchmarks } from './tfjs.bench';
+import { ratiosToWasm, registerTfjsBenchmarks } from './tfjs.bench';
 import { type Comparison, compareWithTorch, findTorchPython, fmt } from './torch-compare';
 import { registerWc2022Benchmarks } from './wc2022.bench';
 
@@ -92,6 +92,8 @@ async function main(): Promise<void> {
   }
   const file = store({});
   console.table(records.map((r) => ({ suite: r.suite, task: r.task, 'mean (ms)': fmt(r.meanMs), 'median (ms)': fmt(r.medianMs), '± %': r.rmePercent.toFixed(1), samples: r.samples })));
+  const ratios = ratiosToWasm(records.filter((r) => r.suite === 'tfjs engine'));
+  if (ratios.length > 0) console.table(ratios.map((r) => ({ backend: r.backend, task: r.task, 'time / wasm': r.ratio.toFixed(2) })));
   console.log(`stored ${file}`);
 }
 

@@ -3,8 +3,10 @@
  * gradient, and Hessian-vector product (double backprop) of a 784→100→100→10 relu MLP with softmax
  * cross-entropy, without and with batch normalisation, on every tfjs backend available here.
  *
- * The plain-JavaScript cpu backend is about 25× slower than wasm, so it runs a batch of 100 instead of
- * 1000 to keep the suite within minutes; the batch size is in every task name. Data are synthetic
+ * The plain-JavaScript cpu backend is about 25× slower than wasm, and the software WebGPU device 5–20×,
+ * so they run a batch of 100 instead of 1000 to keep the suite within minutes; wasm runs both, so that
+ * every backend has a wasm task of the same size to be compared with (`ratiosToWasm`). The batch size
+ * is in every task name. Data are synthetic
  * (uniform pixels, random labels) from a fixed seed: timing does not depend on the values.
  *
  * Each task activates its backend and creates its tensors in `beforeAll`, and frees them in
@@ -27,9 +29,9 @@ import {
 } from '../models/tfjs';
 
 const WIDTHS = [784, 100, 100, 10];
+/** Batch sizes per backend (see the module comment); any other backend runs BATCH. */
 const BATCH = 1000;
-/** Batch on the cpu backend (see the module comment). */
-const CPU_BATCH = 100;
+const BATCHES: Record<string, number[]> = { wasm: [1000, 100], cpu: [100], 'webgpu-software': [100] };
 
 interface Tensors {
   theta: tf.Tensor1D;
@@ -40,11 +42,10 @@ interface Tensors {
 export async function registerTfjsBenchmarks(bench: Bench): Promise<void> {
   const previous = tf.getBackend();
   for (const backend of await availableBackends()) {
-    const n = backend === 'cpu' ? CPU_BATCH : BATCH;
-    for (const batchNorm of [false, true]) {
+    for (const [n, batchNorm] of (BATCHES[backend] ?? [BATCH]).flatMap((size) => [false, true].map((bn) => [size, bn] as const))) {
       const spec: TfjsMlpSpec = { widths: WIDTHS, activation: 'relu', batchNorm };
       const objective = tfjsMlpObjective(spec, { kind: 'softmax-ce-mean' });
-      const label = `${backend}: mlp ${WIDTHS.join('-')} relu${batchNorm ? ' + batch norm' : ''}, softmax-ce, n=${n}`;
+      const label = `${backend}${BACKEND_SEPARATOR}mlp ${WIDTHS.join('-')} relu${batchNorm ? ' + batch norm' : ''}, softmax-ce, n=${n}`;
       let tensors: Tensors | null = null;
       const hooks = {
         beforeAll: async () => {
@@ -68,6 +69,22 @@ export async function registerTfjsBenchmarks(bench: Bench): Promise<void> {
     }
   }
   if (previous) await tf.setBackend(previous);
+}
+
+const BACKEND_SEPARATOR = ': ';
+
+/** Each non-wasm tfjs task's mean time over that of the wasm task with the same workload and batch. */
+export function ratiosToWasm(records: { task: string; meanMs: number }[]): { task: string; backend: string; ratio: number }[] {
+  const split = (task: string): [string, string] => {
+    const at = task.indexOf(BACKEND_SEPARATOR);
+    return [task.slice(0, at), task.slice(at + BACKEND_SEPARATOR.length)];
+  };
+  const wasm = new Map(records.filter((r) => split(r.task)[0] === 'wasm').map((r) => [split(r.task)[1], r.meanMs]));
+  return records.flatMap((r) => {
+    const [backend, workload] = split(r.task);
+    const reference = wasm.get(workload);
+    return backend !== 'wasm' && reference !== undefined ? [{ task: workload, backend, ratio: r.meanMs / reference }] : [];
+  });
 }
 
 /** The backends that can be selected here, in detection order; the default choice is logged in one line. */

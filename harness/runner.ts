@@ -62,11 +62,11 @@ export const FLOAT64_BACKEND = 'float64-js (claimbench float64 engine, pure Java
  * Selects the tfjs backend when float32 claims are selected or one is named, and returns the line that
  * says which one runs (recorded in the manifest). Runs of float64 claims alone never probe backends.
  */
-export async function chooseTfjsBackend(claims: LoadedClaim[], requested: string | undefined): Promise<{ name: string; line: string } | null> {
+export async function chooseTfjsBackend(claims: LoadedClaim[], requested: string | undefined): Promise<{ name: string; line: string; adapter?: string } | null> {
   if (requested === undefined && !claims.some((c) => c.spec.precision === 'float32')) return null;
   const { selectBackend, describeChoice } = await import('../models/tfjs/backends');
   const choice = await selectBackend(requested);
-  return { name: choice.name, line: describeChoice(choice) };
+  return { name: choice.name, line: describeChoice(choice), ...(choice.adapter !== undefined ? { adapter: choice.adapter } : {}) };
 }
 
 export function claimSeed(runSeed: number, claimId: string): number {
@@ -121,7 +121,7 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
     provenance: collectProvenance(tfjs ? `${FLOAT64_BACKEND}; tfjs ${tfjs.line}` : FLOAT64_BACKEND),
     startedAt: new Date().toISOString(),
   };
-  return executeRun(manifest, dir, claims, { ...options, engineFor: engineNamer(tfjs?.name) });
+  return executeRun(manifest, dir, claims, { ...options, engineFor: engineNamer(tfjs), ...(tfjs ? { tfjsBackend: tfjs.name } : {}) });
 }
 
 /**
@@ -158,7 +158,7 @@ export async function resumeRun(
     resumedAt: [...(manifest.resumedAt ?? []), new Date().toISOString()],
   };
   const { endedAt: _ended, ...unfinished } = resumed;
-  return executeRun(unfinished, dir, pending, { ...options, tier: manifest.tier, seed: manifest.seed, engineFor: engineNamer(tfjs?.name) }, stored);
+  return executeRun(unfinished, dir, pending, { ...options, tier: manifest.tier, seed: manifest.seed, engineFor: engineNamer(tfjs), ...(tfjs ? { tfjsBackend: tfjs.name } : {}) }, stored);
 }
 
 /** The valid result.json of each claim of a run that has one. */
@@ -180,7 +180,7 @@ async function executeRun(
   manifest: RunManifest,
   dir: string,
   claims: LoadedClaim[],
-  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'timeoutSeconds' | 'memoryMiB' | 'onEvent'> & { engineFor: (claim: LoadedClaim) => string },
+  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'timeoutSeconds' | 'memoryMiB' | 'onEvent'> & { engineFor: (claim: LoadedClaim) => string; tfjsBackend?: string },
   earlier: Map<string, ClaimResult> = new Map(),
 ): Promise<RunOutcome> {
   const release = acquireRunLock(dir);
@@ -195,7 +195,16 @@ async function executeRun(
       const budgetSeconds = claimBudgetSeconds(claim, options.tier, options.timeoutSeconds);
       const estimate = experimentKinds.has(claim.spec.experiment.kind) ? claimCost(claim.spec, options.tier) : undefined;
       options.onEvent?.({ type: 'claim-start', claimId: claim.spec.id, index, total: claims.length, budgetSeconds, ...(estimate ? { estimate } : {}) });
-      const run: ClaimRunContext = { runId: manifest.id, tier: options.tier, seed: options.seed, outDir: options.outDir, jobs: options.jobs ?? defaultJobs(), engine: options.engineFor(claim), onEvent: options.onEvent };
+      const run: ClaimRunContext = {
+        runId: manifest.id,
+        tier: options.tier,
+        seed: options.seed,
+        outDir: options.outDir,
+        jobs: options.jobs ?? defaultJobs(),
+        engine: options.engineFor(claim),
+        ...(options.tfjsBackend !== undefined && claim.spec.precision === 'float32' ? { tfjsBackend: options.tfjsBackend } : {}),
+        onEvent: options.onEvent,
+      };
       let result: ClaimResult;
       try {
         result = await runClaimIsolated(claim, run, { budgetSeconds, memoryMiB: options.memoryMiB ?? defaultMemoryMiB() });
@@ -231,15 +240,18 @@ async function executeRun(
 /** A run that could not go on (its storage failed); what it stored is kept and it can be resumed. */
 export class RunStopped extends Error {}
 
-/** Which engine a claim runs on: float64 claims on the float64 engine, float32 ones on tfjs. */
-function engineNamer(tfjsBackend: string | undefined): (claim: LoadedClaim) => string {
-  return (claim) => (claim.spec.precision === 'float32' ? `tfjs-${tfjsBackend ?? 'unselected'}` : 'float64-js');
+/** Which engine a claim runs on: float64 claims on the float64 engine, float32 ones on tfjs (with its GPU adapter, on WebGPU). */
+function engineNamer(tfjs: { name: string; adapter?: string } | null): (claim: LoadedClaim) => string {
+  const name = tfjs === null ? 'tfjs-unselected' : `tfjs-${tfjs.name}${tfjs.adapter !== undefined ? ` on ${tfjs.adapter}` : ''}`;
+  return (claim) => (claim.spec.precision === 'float32' ? name : 'float64-js');
 }
 
 export interface ClaimRunContext {
   runId: string;
   jobs: number;
   engine: string;
+  /** The tfjs backend the run chose, for float32 claims: a claim's own process must select it again. */
+  tfjsBackend?: string;
   tier: Tier;
   seed: number;
   outDir: string;
@@ -334,6 +346,8 @@ export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Pro
     });
     try {
       const kind = experimentKinds.get(spec.experiment.kind);
+      // In a claim's own process nothing has chosen the backend yet; in the run's process this is a no-op.
+      if (run.tfjsBackend !== undefined) await (await import('../models/tfjs/backends')).selectBackend(run.tfjsBackend);
       const output = await kind.run(merged.params, context());
       const durationMs = performance.now() - t0;
       writeJsonAtomic(path.join(folder, 'evidence.json'), output.evidence);

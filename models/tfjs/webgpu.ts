@@ -135,10 +135,7 @@ export function adapterLine(d: AdapterDescription): string {
 export async function findAdapter(dawn: DawnModule, flavour: AdapterFlavour): Promise<FoundAdapter | { reason: string }> {
   const refused: string[] = [];
   for (const request of REQUESTS[flavour]) {
-    // EGL picks its platform once, from the environment, when Dawn first opens a display.
-    if (request.dawnBackend === 'opengles' && process.env.EGL_PLATFORM === undefined && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-      process.env.EGL_PLATFORM = 'surfaceless';
-    }
+    if (request.dawnBackend === 'opengles') preferSurfacelessEgl();
     const gpu = dawn.create(request.options);
     const adapter = await gpu.requestAdapter({ featureLevel: request.featureLevel, powerPreference: 'high-performance' });
     if (adapter === null) {
@@ -150,6 +147,22 @@ export async function findAdapter(dawn: DawnModule, flavour: AdapterFlavour): Pr
     refused.push(`${request.dawnBackend}: only ${adapterLine(description)}`);
   }
   return { reason: `no ${flavour} adapter (${refused.join('; ')})` };
+}
+
+/** Every adapter Dawn offers here, by each way of asking (for reports: `claimbench doctor`). */
+export async function listAdapters(dawn: DawnModule): Promise<AdapterDescription[]> {
+  const found: AdapterDescription[] = [];
+  for (const request of [...REQUESTS.hardware, ...REQUESTS.software]) {
+    if (request.dawnBackend === 'opengles') preferSurfacelessEgl();
+    const adapter = await dawn.create(request.options).requestAdapter({ featureLevel: request.featureLevel, powerPreference: 'high-performance' });
+    if (adapter !== null) found.push(describeAdapter(adapter, request));
+  }
+  return found;
+}
+
+/** EGL picks its platform once, from the environment, when Dawn first opens a display. */
+function preferSurfacelessEgl(): void {
+  if (process.env.EGL_PLATFORM === undefined && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) process.env.EGL_PLATFORM = 'surfaceless';
 }
 
 /** Validation and out-of-memory errors the device reported since the last check, and a lost device. */
