@@ -1,7 +1,8 @@
 import { createRng } from '../harness/rng';
 import { normalisedActivation } from './normalised-activations';
 import { kaimingWeights, scaledInputs } from './wide-net';
-import { type TrainingSpec, lossAndGradient, trainWideNet } from './wide-net-training';
+import { eigh } from './eigh';
+import { type TrainingSpec, lossAndGradient, spectralNorm, trainWideNet } from './wide-net-training';
 
 const n = 5;
 const d = 6;
@@ -67,5 +68,15 @@ describe('wide-net training', () => {
     });
     // The initial Gram is that of the last hidden layer's features at initialisation.
     expect(first.logCondition).toBeCloseTo(Math.log(first.lambdaMax / first.lambdaMin), 12);
+  });
+
+  it('spectral norms by Lanczos agree with the exact eigendecomposition', () => {
+    const r = 90;
+    const c = 70;
+    const w = kaimingWeights(c, [r], createRng(8))[0];
+    const g = new Float64Array(c * c);
+    for (let i = 0; i < c; i++) for (let j = 0; j < c; j++) for (let t = 0; t < r; t++) g[i * c + j] += w[t * c + i] * w[t * c + j];
+    const exact = Math.sqrt(eigh(g, c, { vectors: false }).values[c - 1]);
+    expect(spectralNorm(w, r, c)).toBeCloseTo(exact, 8);
   });
 });

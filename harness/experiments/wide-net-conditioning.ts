@@ -34,7 +34,7 @@ import { cosineMatrix, dualKernelLayers } from '../../numerics/dual-kernel';
 import { gramMatrix, gramProxies, gramSpectrum } from '../../numerics/gram-spectrum';
 import { WIDE_ACTIVATIONS, type WideActivation, normalisedActivation } from '../../numerics/normalised-activations';
 import { forwardLayers, inputGramExtremes, kaimingWeights } from '../../numerics/wide-net';
-import type { ExperimentKind } from '../registry';
+import type { CostEstimate, ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue } from '../types';
 import { conditioningPlots } from './wide-net-conditioning-plots';
 import { type WideNetDataSpec, dataRecipe, wideNetDataSchema, wideNetSubset } from './wide-net-data';
@@ -175,6 +175,39 @@ export function conditioningMetrics(params: ConditioningParams, runs: Conditioni
   return metrics;
 }
 
+/**
+ * Float64 rates of the reference machine (one core of a 2-core laptop) for cost estimates: gemm-bound
+ * work (layer products, Grams, band reduction) and the memory-bound rest (QR, inverse iteration, eigh
+ * with vectors, the dual recursion). Calibrated against `npm run bench` (bench/wc2022.bench.ts).
+ */
+export const GEMM_FLOPS_PER_SECOND = 2e9;
+export const OTHER_FLOPS_PER_SECOND = 3e8;
+
+/** Estimated cost of a run: per config, seed and arm the forward pass, the per-layer Grams and spectra. */
+export function conditioningCost(params: ConditioningParams): CostEstimate {
+  let gemmFlops = 0;
+  let otherFlops = 0;
+  let memory = 0;
+  const inputDim = params.data.source === 'mnist' ? 784 : 3072;
+  for (const { width, examples: n } of effectiveConfigs(params)) {
+    const widths = layerWidths(width, params.network.depth, params.network.widthFactor);
+    let k = inputDim;
+    let weights = 0;
+    for (const m of widths) {
+      const perArm = 2 * n * k * m + 2 * n * n * m + 2 * n ** 3;
+      gemmFlops += params.seeds * params.renormalise.length * perArm;
+      // The QR route (2mn² plus eigh with vectors, ≈ 9n³) where a layer is ill-conditioned: budgeted for every layer of the arms without renormalisation.
+      otherFlops += params.seeds * params.renormalise.filter((r) => !r).length * (2 * m * n * n + 9 * n ** 3);
+      if (params.inputGramExamples > 0 && m !== widths[widths.length - 1]) gemmFlops += params.seeds * params.inputGramExamples * (2 * m * m * k + 2 * m ** 3);
+      if (params.infiniteWidth) otherFlops += params.seeds * (60 * n * n + 4 * n ** 3);
+      weights += m * k;
+      k = m;
+    }
+    memory = Math.max(memory, 8 * (weights + 4 * n * width + 4 * n * n + 2 * width * width));
+  }
+  return { seconds: gemmFlops / GEMM_FLOPS_PER_SECOND + otherFlops / OTHER_FLOPS_PER_SECOND, memoryBytes: memory };
+}
+
 const METRIC_NAMES = {
   always: ['depthSpearmanMax', 'depthLastMinusFirstMax', 'widthGain'],
   arms: ['departureLayerFirst', 'departureLayerLast', 'departureDelay', 'finalGapFirst'],
@@ -238,6 +271,7 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
     });
     return problems;
   },
+  cost: conditioningCost,
   run(params, ctx): ExperimentOutput {
     const activation = normalisedActivation(params.network.activation);
     const runs: ConditioningRun[] = [];

@@ -20,7 +20,8 @@
 import { median } from '../fit';
 import { WIDE_ACTIVATIONS, type WideActivation, normalisedActivation } from '../../numerics/normalised-activations';
 import { type TrainingTrace, trainWideNet } from '../../numerics/wide-net-training';
-import type { ExperimentKind } from '../registry';
+import type { CostEstimate, ExperimentKind } from '../registry';
+import { GEMM_FLOPS_PER_SECOND } from './wide-net-conditioning';
 import type { ExperimentOutput, JsonValue } from '../types';
 import { trainingPlots } from './wide-net-training-plots';
 import { type WideNetDataSpec, dataRecipe, wideNetDataSchema, wideNetSubset } from './wide-net-data';
@@ -81,6 +82,30 @@ export function trainingMetrics(params: TrainingParams, runs: TrainingRun[]): Re
   return metrics;
 }
 
+/** Estimated cost: per run and epoch the forward and backward products, the last layer's Gram and spectrum, and (MSE) every layer's spectral norm. */
+export function trainingCost(params: TrainingParams): CostEstimate {
+  const inputDim = params.data.source === 'mnist' ? 784 : 3072;
+  const w = params.network.width;
+  let flops = 0;
+  let memory = 0;
+  for (const depth of params.network.depths) {
+    for (const n of params.examples) {
+      const dims = [inputDim, ...Array.from({ length: depth - 1 }, () => w), 10];
+      let products = 0;
+      let norms = 0;
+      for (let l = 1; l < dims.length; l++) {
+        products += 6 * n * dims[l - 1] * dims[l];
+        // Lanczos (40 steps, two products each) for hidden layers, eigh of a 10×10 Gram for the output.
+        norms += l === dims.length - 1 ? 2 * 100 * dims[l - 1] : 160 * dims[l] * dims[l - 1];
+      }
+      const perEpoch = products + 2 * n * n * w + 2 * n ** 3 + (params.loss === 'mse' ? norms : 2 * 100 * w);
+      flops += params.network.activations.length * params.learningRates.length * params.seeds * (params.epochs + 1) * perEpoch;
+      memory = Math.max(memory, 8 * (3 * dims.reduce((s, d, i) => (i > 0 ? s + d * dims[i - 1] : s), 0) + 4 * depth * n * w + 4 * n * n));
+    }
+  }
+  return { seconds: flops / GEMM_FLOPS_PER_SECOND, memoryBytes: memory };
+}
+
 const positiveList = (item: Record<string, unknown>) => ({ type: 'array', items: item, minItems: 1, uniqueItems: true });
 
 export const wideNetTraining: ExperimentKind<TrainingParams> = {
@@ -128,6 +153,7 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
     });
     return problems;
   },
+  cost: trainingCost,
   run(params, ctx): ExperimentOutput {
     const runs: TrainingRun[] = [];
     const grid = params.network.depths.flatMap((depth) =>
