@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONTROL_COVERAGE_IS_ERROR, controlParams, controlTiers, loadClaims, type SpecProblem } from './claims';
+import { controlParams, controlTiers, loadClaims, type SpecProblem } from './claims';
 import { experimentKinds, type ExperimentKind } from './registry';
 import { testSpec } from './testing/claims';
 import type { ClaimSpec, Control } from './types';
@@ -56,10 +56,9 @@ function load(s: ClaimSpec, extra: Record<string, string> = {}) {
 const strip = (ps: SpecProblem[]) => ps.map(({ pointer, message }) => ({ pointer, message }));
 
 describe('a spec with well-formed controls', () => {
-  it('is valid, with no warnings', () => {
-    const { claims, problems, warnings } = load(spec());
+  it('is valid', () => {
+    const { claims, problems } = load(spec());
     expect(problems).toEqual([]);
-    expect(warnings).toEqual([]);
     expect(claims).toHaveLength(1);
   });
 
@@ -72,9 +71,7 @@ describe('a spec with well-formed controls', () => {
   });
 
   it('may have no controls when it says why none can exist', () => {
-    const { problems, warnings } = load(spec({ controls: [], noControlReason: 'an identity' }));
-    expect(problems).toEqual([]);
-    expect(warnings).toEqual([]);
+    expect(load(spec({ controls: [], noControlReason: 'an identity' })).problems).toEqual([]);
   });
 });
 
@@ -133,15 +130,15 @@ describe('structural control problems are errors', () => {
 
   it('noControlReason beside controls, or without "controls": []', () => {
     expect(strip(load(spec({ noControlReason: 'why' })).problems)).toEqual([{ pointer: '/noControlReason', message: 'noControlReason beside controls' }]);
-    expect(strip(load(spec({ controls: undefined, noControlReason: 'why' })).problems)).toEqual([{ pointer: '/noControlReason', message: 'noControlReason without "controls": []' }]);
+    expect(strip(load(spec({ controls: undefined, noControlReason: 'why' })).problems)).toEqual([
+      { pointer: '/noControlReason', message: 'noControlReason without "controls": []' },
+      { pointer: '', message: 'no controls' },
+    ]);
   });
 });
 
-describe('control coverage', () => {
-  const coverage = (s: ClaimSpec) => {
-    const { problems, warnings } = load(s);
-    return strip(CONTROL_COVERAGE_IS_ERROR ? problems : warnings);
-  };
+describe('control coverage is required', () => {
+  const coverage = (s: ClaimSpec) => strip(load(s).problems);
 
   it('a claim with no controls at all', () => {
     expect(coverage(spec({ controls: undefined }))).toEqual([{ pointer: '', message: 'no controls' }]);
@@ -157,10 +154,10 @@ describe('control coverage', () => {
     expect(coverage(s)).toEqual([{ pointer: '/expectations/1', message: "expectation 'y-small' is in no control's mustFail" }]);
   });
 
-  it('is a warning while the shipped specs get controls, and then an error (the spec does not load)', () => {
-    const { claims, problems, warnings } = load(spec({ controls: undefined }));
-    expect(CONTROL_COVERAGE_IS_ERROR ? problems : warnings).toHaveLength(1);
-    expect(claims).toHaveLength(CONTROL_COVERAGE_IS_ERROR ? 0 : 1);
+  it('keeps a spec without it from loading', () => {
+    const { claims, problems } = load(spec({ controls: undefined }));
+    expect(problems).toHaveLength(1);
+    expect(claims).toHaveLength(0);
   });
 });
 

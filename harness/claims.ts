@@ -70,24 +70,15 @@ export function controlTiers(spec: ClaimSpec, control: Control): Tier[] {
   return control.tiers ?? TIERS.filter((t) => !('unavailable' in spec.tiers[t]));
 }
 
-/**
- * Whether a claim without controls (or an expectation no control can fail) is an error or, while the
- * shipped specs are being given controls, a warning. Every other control problem is an error.
- */
-export const CONTROL_COVERAGE_IS_ERROR = false;
-
 export interface LoadResult {
   claims: LoadedClaim[];
   problems: SpecProblem[];
-  /** Problems that do not (yet) make a spec invalid: missing control coverage. */
-  warnings: SpecProblem[];
 }
 
 /** Reads and validates every spec under `root` (or the given files). */
 export function loadClaims(root: string, files = findSpecFiles(root)): LoadResult {
   const claims: LoadedClaim[] = [];
   const problems: SpecProblem[] = [];
-  const warnings: SpecProblem[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
     const fileProblems: SpecProblem[] = [];
@@ -95,9 +86,7 @@ export function loadClaims(root: string, files = findSpecFiles(root)): LoadResul
     if (spec) {
       checkSpec(spec, file, root, fileProblems);
       checkProtocol(spec, file, fileProblems);
-      const coverage = controlCoverage(spec, file);
-      if (CONTROL_COVERAGE_IS_ERROR) fileProblems.push(...coverage);
-      else warnings.push(...coverage);
+      fileProblems.push(...controlCoverage(spec, file));
       const previous = seen.get(spec.id);
       if (previous) {
         fileProblems.push({ file, pointer: '/id', message: `duplicate claim id '${spec.id}', also in ${previous}`, hint: 'claim ids must be unique across claims/' });
@@ -109,7 +98,7 @@ export function loadClaims(root: string, files = findSpecFiles(root)): LoadResul
     problems.push(...fileProblems);
   }
   if (files.length === 0) problems.push({ file: root, pointer: '', message: 'no claim specs (*.json) found' });
-  return { claims, problems, warnings };
+  return { claims, problems };
 }
 
 /** The protocol files a spec references, as absolute paths beside the spec. */
