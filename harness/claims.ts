@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
+import { describeJsonError, scanJson } from './json-scan';
 import { ajv, specValidatorFn } from './schema';
 import { REFERENCE_MEMORY_BYTES, addCosts, describeCost, estimateCost, formatBytes, formatSeconds } from './cost';
 import { claimBudgetSeconds } from './isolation';
@@ -25,15 +26,32 @@ export function formatProblem(p: SpecProblem, relativeTo = process.cwd()): strin
   return `${where}: ${p.message}${p.hint ? `\n    hint: ${p.hint}` : ''}`;
 }
 
-/** All claim files (`*.json`, except `*.schema.json`) under a folder, sorted. */
+/**
+ * All claim files (`*.json` in any letter case, except `*.schema.json`) under a folder, sorted.
+ * Symbolic links are followed, each folder visited once (a link back up cannot loop); a dangling link
+ * is listed, so reading it reports it.
+ */
 export function findSpecFiles(root: string): string[] {
   if (!fs.existsSync(root)) return [];
+  if (fs.statSync(root).isFile()) return [root];
   const out: string[] = [];
+  const visited = new Set<string>();
   const walk = (dir: string): void => {
+    const real = fs.realpathSync(dir);
+    if (visited.has(real)) return;
+    visited.add(real);
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith('.schema.json')) out.push(full);
+      let stat: fs.Stats | undefined = entry.isSymbolicLink() ? undefined : (entry as unknown as fs.Stats);
+      if (entry.isSymbolicLink()) {
+        try {
+          stat = fs.statSync(full);
+        } catch {
+          stat = undefined;
+        }
+      }
+      if (stat?.isDirectory()) walk(full);
+      else if ((stat === undefined || stat.isFile()) && /\.json$/i.test(entry.name) && !/\.schema\.json$/i.test(entry.name)) out.push(full);
     }
   };
   walk(root);
@@ -150,9 +168,15 @@ function parseSpecFile(file: string, problems: SpecProblem[]): ClaimSpec | undef
   }
   let value: unknown;
   try {
+    if (text.charCodeAt(0) === 0xfeff) throw new Error('BOM');
     value = JSON.parse(text);
   } catch (err) {
-    problems.push({ file, pointer: '', message: `malformed JSON: ${describeJsonError(text, err as Error)}`, hint: 'check for trailing commas, unquoted keys or comments (JSON allows none of them)' });
+    problems.push({ file, pointer: '', ...describeJsonError(text, err as Error) });
+    return undefined;
+  }
+  const findings = scanJson(text);
+  if (findings.length > 0) {
+    problems.push(...findings.map((f) => ({ file, pointer: f.pointer, message: `${f.message} (line ${f.line}, column ${f.column})`, hint: f.hint })));
     return undefined;
   }
   const validate = specValidatorFn();
@@ -168,15 +192,22 @@ function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecPr
   if (!spec.id.startsWith(`${spec.paper.key}.`)) {
     problems.push({ file, pointer: '/id', message: `id '${spec.id}' does not start with its paper key '${spec.paper.key}.'`, hint: `rename it to '${spec.paper.key}.<slug>'` });
   }
+  if (!file.endsWith('.json')) {
+    problems.push({ file, pointer: '', message: `spec file name '${path.basename(file)}' does not end in lower-case '.json'`, hint: `rename it to '${path.basename(file).replace(/\.json$/i, '.json')}'` });
+  }
+  const depth = path.relative(root, file).split(path.sep).length;
+  if (!path.relative(root, file).startsWith('..') && path.relative(root, file) !== '' && depth !== 2) {
+    problems.push({ file, pointer: '', message: `spec is ${depth - 1} folder${depth === 2 ? '' : 's'} below the claims folder; specs live at claims/<paper-key>/<slug>.json`, hint: `move it to claims/${spec.paper.key}/` });
+  }
   const folder = path.basename(path.dirname(file));
   if (path.resolve(path.dirname(path.dirname(file))) === path.resolve(root) && folder !== spec.paper.key) {
     problems.push({ file, pointer: '/paper/key', message: `spec is in claims/${folder}/ but its paper key is '${spec.paper.key}'`, hint: `move the file to claims/${spec.paper.key}/` });
   }
   duplicates(spec.expectations.map((e) => e.id)).forEach((id) =>
-    problems.push({ file, pointer: '/expectations', message: `duplicate expectation id '${id}'` }),
+    problems.push({ file, pointer: '/expectations', message: `duplicate expectation id '${id}'`, hint: 'give each expectation its own id' }),
   );
   checkExpectationBounds(spec, file, problems);
-  if (spec.keyExpectation && !spec.expectations.some((e) => e.id === spec.keyExpectation)) {
+  if (spec.keyExpectation !== undefined && !spec.expectations.some((e) => e.id === spec.keyExpectation)) {
     problems.push({ file, pointer: '/keyExpectation', message: `no expectation with id '${spec.keyExpectation}'`, hint: `one of: ${spec.expectations.map((e) => e.id).join(', ')}` });
   }
   checkControlStructure(spec, file, problems);
@@ -333,7 +364,7 @@ function checkParams(kind: AnyExperimentKind, params: Params): Omit<SpecProblem,
     paramValidators.set(kind, validate);
   }
   if (!validate(params)) return ajvProblems('', validate.errors ?? []);
-  return (kind.check?.(params) ?? []).map((p) => ({ pointer: p.path, message: p.message }));
+  return (kind.check?.(params) ?? []).map((p) => ({ pointer: p.path, message: p.message, hint: `see the '${kind.name}' parameters in 'claimbench show' of a claim of this kind` }));
 }
 
 function checkExpectationBounds(spec: ClaimSpec, file: string, problems: SpecProblem[]): void {
@@ -400,7 +431,29 @@ function ajvProblems(file: string, errors: ErrorObject[]): SpecProblem[] {
             ? 'control ids are kebab-case: lower-case letters, digits and dashes, e.g. nonzero-sum-m'
             : 'ids are lower-case words of letters, digits and dashes joined by dots, e.g. l0l1.fixed-line-l2';
         break;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum': {
+        const { comparison, limit } = e.params as { comparison: string; limit: number };
+        hint = `use a number ${comparison} ${limit}`;
+        break;
+      }
+      case 'minLength':
+        hint = 'it must not be empty';
+        break;
+      case 'minItems':
+        hint = `give at least ${(e.params as { limit: number }).limit}`;
+        break;
+      case 'minProperties':
+      case 'maxProperties':
+        hint = /tolerance$/.test(e.instancePath) ? 'a tolerance is {"absolute": a} or {"relative": r}, exactly one of them' : 'see claimbench schema for this object';
+        break;
+      case 'uniqueItems':
+        hint = 'remove the repeated entry';
+        break;
       default:
+        hint = "see 'claimbench schema' for what is allowed here";
         break;
     }
     const key = `${pointer}|${message}`;
@@ -420,16 +473,6 @@ function tierHint(instancePath: string, extra: string): string | undefined {
 function allowedProperties(schema: unknown): string[] {
   const props = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
   return props ? Object.keys(props) : [];
-}
-
-function describeJsonError(text: string, err: Error): string {
-  const match = /position (\d+)/.exec(err.message);
-  if (!match) return err.message;
-  const pos = Number(match[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return `${err.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
 }
 
 function duplicates(values: string[]): string[] {

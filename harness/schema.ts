@@ -13,11 +13,13 @@ const paperValue = {
   properties: { value: { type: 'number' }, text: { type: 'string', minLength: 1 } },
 };
 
+// Exactly one of absolute and relative, said without oneOf: its branch errors contradict each other.
 const tolerance = {
-  oneOf: [
-    { type: 'object', additionalProperties: false, required: ['absolute'], properties: { absolute: { type: 'number', minimum: 0 } } },
-    { type: 'object', additionalProperties: false, required: ['relative'], properties: { relative: { type: 'number', minimum: 0 } } },
-  ],
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  properties: { absolute: { type: 'number', minimum: 0 }, relative: { type: 'number', minimum: 0 } },
 };
 
 const identifier = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*$' };
@@ -144,7 +146,7 @@ export const claimSpecSchema = {
     },
     controls: { type: 'array', items: control },
     noControlReason: { type: 'string', minLength: 1, description: 'Only with "controls": []: why no counterfactual of this claim can exist' },
-    keyExpectation: { type: 'string' },
+    keyExpectation: { type: 'string', minLength: 1 },
     drift: {
       type: 'array',
       items: {
