@@ -45,6 +45,11 @@ export const mnistClassificationSchema = {
 
 export const MNIST_CLASSES = 10;
 
+/** The number of features each image becomes, without loading any (for cost estimates). */
+export function mnistFeatureDim(features: MnistFeatures): number {
+  return features.kind === 'pixels' ? MNIST_PIXELS : features.kind === 'crop-average' ? 16 : features.components;
+}
+
 const NO_IMAGES: MnistSubset = { images: new Float64Array(0), labels: new Uint8Array(0), n: 0, fileIndices: new Uint32Array(0) };
 
 /** Training and test sets with one-hot targets; every preprocessing statistic comes from the training images only. */

@@ -72,6 +72,10 @@ describe('fitness-distance', () => {
     expect(out.plots?.map((p) => p.id)).toEqual(['scatter-hidden2', 'scatter-hidden3', 'fdc-by-width']);
   });
 
+  it('estimates a cost that grows with the samples', () => {
+    expect(fitnessDistance.cost!({ ...params, samples: 400 }).seconds).toBeGreaterThan(fitnessDistance.cost!(params).seconds);
+  });
+
   it('rejects an empty radius range', () => {
     expect(fitnessDistance.check?.({ ...params, radius: { min: 2, max: 1 } })).toEqual([{ path: '/radius', message: 'min must be below max' }]);
   });

@@ -77,6 +77,14 @@ export const fitnessDistance: ExperimentKind<FitnessDistanceParams> = {
   },
   metrics: (p) => [...p.hiddenWidths.flatMap((m) => [`fdc.hidden${m}`, `rawFdc.hidden${m}`, `imageNearer.hidden${m}`]), 'minFdc', 'meanFdc'],
   check: (p) => (p.radius.min < p.radius.max ? [] : [{ path: '/radius', message: 'min must be below max' }]),
+  cost(p) {
+    // Per sample a forward pass over the inputs (≈ 1e-8 s per input and parameter) and an M×M assignment.
+    const dims = p.hiddenWidths.map((m) => m * (p.inputDim + 1) + p.outputDim * (m + 1));
+    return {
+      seconds: p.hiddenWidths.reduce((s, m, i) => s + p.samples * (1e-8 * p.inputs * dims[i] + 1e-8 * m ** 3 + 1e-8 * m * m * dims[i]), 0),
+      memoryBytes: 8 * p.samples * Math.max(...dims) * 2 + 8 * p.inputs * p.inputDim,
+    };
+  },
   run(params, ctx): ExperimentOutput {
     const { inputDim, outputDim, inputs: n } = params;
     const inputRng = ctx.rng.fork('inputs');

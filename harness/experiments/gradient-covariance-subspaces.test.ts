@@ -41,6 +41,13 @@ describe('gradient-covariance-subspaces', () => {
     expect(out.plots?.map((p) => p.id)).toEqual(['sigma-spectrum', 'top-eigenvalues', 'principal-cosines', 'gradient-energy']);
   });
 
+  it('estimates a cost that grows with the gradients kept for Σ', () => {
+    const base = gradientCovarianceSubspaces.cost!(tiny);
+    const more = gradientCovarianceSubspaces.cost!({ ...tiny, covariance: { ...tiny.covariance, gradients: 100 } });
+    expect(more.seconds).toBeGreaterThan(base.seconds);
+    expect(more.memoryBytes).toBeGreaterThan(base.memoryBytes);
+  });
+
   it('runs with batch norm and refuses fewer gradients than k', async () => {
     const out = await gradientCovarianceSubspaces.run({ ...tiny, batchNorm: true }, testContext(4));
     // 16 → 6 → 10 dense parameters plus γ and β of the 6 hidden units.

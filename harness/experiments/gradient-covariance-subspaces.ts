@@ -17,9 +17,9 @@
  * `gradientEnergyInHessian` (their mean); `randomSubspaceEnergy` = k/P is the chance level of either energy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
+import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
 import { tfjsDataset } from '../../models/tfjs/data';
-import type { TfjsMlpSpec } from '../../models/tfjs/layout';
+import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import { tfjsMlpObjective } from '../../models/tfjs/objective';
 import { takeFloat64 } from '../../models/tfjs/read';
 import { trainMlp } from '../../models/tfjs/train';
@@ -88,6 +88,22 @@ export const gradientCovarianceSubspaces: ExperimentKind<GradientCovarianceParam
     if (p.covariance.lanczosSteps < p.hessian.k) problems.push({ path: '/covariance/lanczosSteps', message: `must be at least k = ${p.hessian.k}` });
     if (p.covariance.gradients < p.hessian.k) problems.push({ path: '/covariance/gradients', message: `Σ has rank at most the number of gradients; need at least k = ${p.hessian.k}` });
     return problems;
+  },
+  cost(p) {
+    // tfjs (wasm) on one reference core: ≈ 3e-8 s per example and parameter for a forward/backward
+    // pass, an HVP ≈ 3 passes; Σ's operator costs 2·N·P multiply-adds per product.
+    const dim = tfjsParameterCount({ widths: [mnistFeatureDim(p.data.features), ...p.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm: p.batchNorm });
+    const pass = 3e-8 * dim;
+    const steps = p.training.epochs * Math.floor(p.data.trainImages / p.training.batchSize);
+    return {
+      seconds:
+        steps * p.training.batchSize * pass +
+        p.hessian.lanczosSteps * 3 * p.hessian.batchSize * pass +
+        p.covariance.gradients * p.covariance.batchSize * pass +
+        p.covariance.lanczosSteps * 2e-9 * p.covariance.gradients * dim +
+        1e-9 * p.covariance.gradients ** 2 * dim,
+      memoryBytes: 8 * dim * (p.covariance.gradients + p.hessian.lanczosSteps + p.covariance.lanczosSteps) + 4 * p.data.trainImages * 800,
+    };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     await ensureTfjsBackend();

@@ -80,6 +80,15 @@ describe('hessian-spectra-training', () => {
     expect(slq.metrics['lambdaMax.final']).toBe(Math.max(...last.slq!.nodes.flat()));
   });
 
+  it('estimates a cost that grows with the number of spectra', () => {
+    const few = hessianSpectraTraining.cost!(tiny);
+    const many = hessianSpectraTraining.cost!({ ...tiny, checkpoints: { ...tiny.checkpoints, every: 10 } });
+    expect(few.seconds).toBeGreaterThan(0);
+    expect(many.seconds).toBeGreaterThan(few.seconds);
+    // At least the dense 118×118 Hessian of the 16 → 4 → 10 network.
+    expect(few.memoryBytes).toBeGreaterThan(8 * 118 * 118);
+  });
+
   it('rejects checkpoints out of order with the drop', () => {
     const problems = hessianSpectraTraining.check?.({ ...tiny, checkpoints: { early: 50, afterDrop: 30, every: 0 } }) ?? [];
     expect(problems.map((p) => p.path)).toEqual(['/checkpoints/early', '/checkpoints/afterDrop']);

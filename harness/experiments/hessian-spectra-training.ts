@@ -27,8 +27,8 @@
  *  - `finalSlq` (nodes, weights) → `slqNearZeroL1Share` (ratio of probe means) and its jackknife
  *    `slqNearZeroL1ShareError`; with an exact spectrum only, `slqNearZeroL1ShareBias` = SLQ − exact.
  */
-import { type MnistClassificationSpec, MNIST_CLASSES, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
-import { type Activation, type MlpSpec, kaimingNormal, mlpObjective } from '../../models';
+import { type MnistClassificationSpec, MNIST_CLASSES, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
+import { type Activation, type MlpSpec, kaimingNormal, mlpObjective, parameterCount } from '../../models';
 import { minibatchSgd } from '../../models/minibatch-sgd';
 import { exactDensity, linearGrid, slqDensity } from '../../numerics/density';
 import { eigh } from '../../numerics/eigh';
@@ -142,6 +142,20 @@ export const hessianSpectraTraining: ExperimentKind<HessianSpectraTrainingParams
     if (batchSize > p.data.trainImages) problems.push({ path: '/training/batchSize', message: `exceeds the ${p.data.trainImages} training images` });
     if (p.hessian.examples > p.data.trainImages) problems.push({ path: '/hessian/examples', message: `exceeds the ${p.data.trainImages} training images` });
     return problems;
+  },
+  cost(p) {
+    // Float64 engine, CPU time measured on this suite's machines: a minibatch step ≈ 1e-8 s per example
+    // and parameter; an HVP at a fixed θ (its forward pass cached) ≈ 3e-9; eigh ≈ 2e-9·P³; the dense
+    // Hessian is P HVPs; Lanczos' full reorthogonalisation ≈ 1e-9·m·P per step.
+    const dim = parameterCount({ widths: [mnistFeatureDim(p.data.features), ...p.network.hiddenWidths, MNIST_CLASSES], activation: p.network.activation });
+    const spectra = new Set([...Object.values(namedSteps(p)), ...trajectorySteps(p)]).size;
+    const hvp = 3e-9 * p.hessian.examples * dim;
+    const slq = p.hessian.slq.draws * p.hessian.slq.steps * (hvp + 1e-9 * p.hessian.slq.steps * dim);
+    const spectrum = dim <= p.hessian.exactUpTo ? dim * hvp + 2e-9 * dim ** 3 : slq;
+    return {
+      seconds: 1e-8 * p.training.steps * p.training.batchSize * dim + spectra * spectrum + slq,
+      memoryBytes: 8 * (dim <= p.hessian.exactUpTo ? 3 * dim * dim : p.hessian.slq.steps * dim) + 8 * spectra * dim + 8 * p.data.trainImages * 800,
+    };
   },
   run(params, ctx): ExperimentOutput {
     const { train } = mnistClassification(params.data);

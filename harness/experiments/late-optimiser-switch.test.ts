@@ -42,6 +42,10 @@ describe('late-optimiser-switch', () => {
     expect(out.plots?.map((p) => p.id)).toEqual(['line-switch-0', 'line-switch-1', 'disagreement-by-switch']);
   });
 
+  it('estimates a cost that grows with the switch points', () => {
+    expect(lateOptimiserSwitch.cost!({ ...tiny, switchEpochs: [1, 2, 3] }).seconds).toBeGreaterThan(lateOptimiserSwitch.cost!(tiny).seconds);
+  });
+
   it('rejects switch epochs that do not increase within the budget', () => {
     expect(lateOptimiserSwitch.check?.({ ...tiny, switchEpochs: [3, 2] }).map((p) => p.path)).toEqual(['/switchEpochs']);
     expect(lateOptimiserSwitch.check?.({ ...tiny, switchEpochs: [4] }).map((p) => p.path)).toEqual(['/switchEpochs']);

@@ -20,8 +20,8 @@
  * `unswitchedLoss`, `switchedLoss` (means over seeds / pairs) and `testAccuracy` of the unswitched runs.
  */
 import type { Tensor2D } from '@tensorflow/tfjs';
-import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
-import type { TfjsMlpSpec } from '../../models/tfjs/layout';
+import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
+import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
 import { linearGrid } from '../../numerics/density';
 import { interpolate } from '../directions';
@@ -117,6 +117,17 @@ export const lateOptimiserSwitch: ExperimentKind<LateOptimiserSwitchParams> = {
     }
     if (p.training.batchSize > p.data.trainImages) problems.push({ path: '/training/batchSize', message: `exceeds the ${p.data.trainImages} training images` });
     return problems;
+  },
+  cost(p) {
+    // tfjs (wasm): ≈ 3e-8 s per example and parameter per training pass, a third of it for a loss alone.
+    const dim = tfjsParameterCount({ widths: [mnistFeatureDim(p.data.features), ...p.network.hiddenWidths, MNIST_CLASSES], activation: p.network.activation });
+    const { epochs } = p.training;
+    const epochsPerSeed = epochs + p.switchEpochs.reduce((s, at) => s + at + p.second.length * (epochs - at), 0);
+    const lines = p.switchEpochs.length * p.second.length * p.interpolationPoints;
+    return {
+      seconds: p.seeds * 3e-8 * dim * p.data.trainImages * (epochsPerSeed + lines / 3),
+      memoryBytes: 4 * (p.data.trainImages + p.data.testImages) * 800 + 8 * dim * (2 + p.switchEpochs.length * p.second.length),
+    };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();

@@ -35,6 +35,10 @@ describe('weight-scaling-basins', () => {
     lossThreshold: 1.15,
   };
 
+  it('estimates a cost that grows with the seeds', () => {
+    expect(weightScalingBasins.cost!({ ...tiny, seeds: 4 }).seconds).toBeCloseTo(2 * weightScalingBasins.cost!(tiny).seconds, 12);
+  });
+
   it('recomputes widths, the paired comparison and the separation from the stored losses', async () => {
     const out = await weightScalingBasins.run(tiny, testContext(8));
     const evidence = out.evidence as unknown as { alphas: number[]; solutions: { optimiser: string; seed: number; losses: number[]; width: number }[] };

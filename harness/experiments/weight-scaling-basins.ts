@@ -14,8 +14,8 @@
  * meanWidth_a; `separation` = |meanWidth_b − meanWidth_a| / √(std_a² + std_b² + h²), h the grid step (the
  * widths' resolution); `censoredFraction` = fraction of solutions whose basin reaches a grid end.
  */
-import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
-import type { TfjsMlpSpec } from '../../models/tfjs/layout';
+import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
+import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
 import { linearGrid } from '../../numerics/density';
 import type { ExperimentKind } from '../registry';
@@ -131,6 +131,15 @@ export const weightScalingBasins: ExperimentKind<WeightScalingBasinsParams> = {
     if (!(p.alpha.min < 1)) problems.push({ path: '/alpha/min', message: 'the grid must contain α = 1 inside it' });
     if (p.training.batchSize > p.data.trainImages) problems.push({ path: '/training/batchSize', message: `exceeds the ${p.data.trainImages} training images` });
     return problems;
+  },
+  cost(p) {
+    // tfjs (wasm): ≈ 3e-8 s per example and parameter for a training step's pass, a third of it for a loss alone.
+    const dim = tfjsParameterCount({ widths: [mnistFeatureDim(p.data.features), ...p.network.hiddenWidths, MNIST_CLASSES], activation: p.network.activation });
+    const runs = p.seeds * p.optimisers.length;
+    return {
+      seconds: runs * 3e-8 * dim * p.data.trainImages * (p.training.epochs + p.alpha.points / 3),
+      memoryBytes: 4 * p.data.trainImages * 800 + 8 * runs * dim,
+    };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();
