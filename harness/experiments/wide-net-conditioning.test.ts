@@ -69,6 +69,8 @@ describe('wide-net-conditioning', () => {
     };
     expect(m.departureDelay).toBe(departure(2) - departure(0));
     expect(m.finalGapFirst).toBeCloseTo(curve(0, false, lc)[3] - curve(0, true, lc)[3], 12);
+    const off = curve(0, false, (l) => (l as Layer & { maxOffDiagonal: number }).maxOffDiagonal);
+    expect(m.offDiagonalReboundOff).toBeCloseTo(off[3] / Math.min(...off), 12);
     const cfg = params.configs;
     let worstMax = 0, worstMin = 0;
     for (let l = 0; l < depth; l++) {

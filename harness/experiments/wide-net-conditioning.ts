@@ -19,7 +19,9 @@
  * - departureLayerFirst/Last, departureDelay, finalGapFirst (two arms, the second without
  *   renormalisation): gap(c, ℓ) = L(c, 1, ℓ) − L(c, 0, ℓ); the departure layer is the first ℓ with
  *   gap > ln 2 (depth + 1 if none); delay = departure(last config) − departure(first config);
- *   finalGapFirst = gap(first config, depth).
+ *   finalGapFirst = gap(first config, depth). offDiagonalRebound{On,Off}, rowSumRebound{On,Off}: for the
+ *   first config and each arm, the mean over seeds of maxOffDiagonal (maxOffDiagonalRowSum) at the
+ *   last layer divided by its minimum over layers — 1 while the proxy is still falling at the end.
  * - lambdaMaxSlopeWorstDeviation / lambdaMinSlopeWorstDeviation: at each layer, the least-squares slope
  *   of ln(mean over seeds of λmax) on ln((√w + √n)²) across configs (λmin on ln((√w − √n)²)); the
  *   largest |slope − 1| over layers (arm 0); …MedianDeviation: the median (upper median) over layers.
@@ -141,6 +143,15 @@ export function conditioningMetrics(params: ConditioningParams, runs: Conditioni
     metrics.departureLayerLast = last.layer;
     metrics.departureDelay = last.layer - first.layer;
     metrics.finalGapFirst = first.finalGap;
+    // App. F.2 proxies of the first config: last-layer value over the minimum over layers (1 = still falling at the end).
+    const rebound = (arm: boolean, f: (l: LayerRecord) => number): number => {
+      const v = layerMeans(runs, 0, arm, f);
+      return v[depth - 1] / Math.min(...v);
+    };
+    metrics.offDiagonalReboundOn = rebound(params.renormalise[0], (l) => l.maxOffDiagonal);
+    metrics.offDiagonalReboundOff = rebound(params.renormalise[1], (l) => l.maxOffDiagonal);
+    metrics.rowSumReboundOn = rebound(params.renormalise[0], (l) => l.maxOffDiagonalRowSum);
+    metrics.rowSumReboundOff = rebound(params.renormalise[1], (l) => l.maxOffDiagonalRowSum);
   }
   if (configs.length > 1) {
     const devMax: number[] = [];
@@ -210,7 +221,7 @@ export function conditioningCost(params: ConditioningParams): CostEstimate {
 
 const METRIC_NAMES = {
   always: ['depthSpearmanMax', 'depthLastMinusFirstMax', 'widthGain'],
-  arms: ['departureLayerFirst', 'departureLayerLast', 'departureDelay', 'finalGapFirst'],
+  arms: ['departureLayerFirst', 'departureLayerLast', 'departureDelay', 'finalGapFirst', 'offDiagonalReboundOn', 'offDiagonalReboundOff', 'rowSumReboundOn', 'rowSumReboundOff'],
   sweep: ['lambdaMaxSlopeWorstDeviation', 'lambdaMinSlopeWorstDeviation', 'lambdaMaxSlopeMedianDeviation', 'lambdaMinSlopeMedianDeviation'],
   input: ['inputGramMaxRatio'],
   infinite: ['lambdaMinError', 'lambdaMaxError', 'lambdaMinErrorRatio', 'lambdaMaxErrorRatio'],
