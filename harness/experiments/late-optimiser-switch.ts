@@ -24,7 +24,7 @@ import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassifica
 import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
 import { linearGrid } from '../../numerics/density';
-import { interpolate } from '../directions';
+import { interpolate } from '../../models/directions';
 import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, PlotSpec } from '../types';

@@ -25,7 +25,7 @@ import type { Tensor2D } from '@tensorflow/tfjs';
 import { linearGrid } from '../../numerics/density';
 import type { TfjsMlpSpec } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
-import { interpolate } from '../directions';
+import { interpolate } from '../../models/directions';
 import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';

@@ -30,7 +30,7 @@
 import { newtonMr, type LineSearchOptions } from '../../numerics/critical-points';
 import type { MinresQlpOptions } from '../../numerics/minres-qlp';
 import { QUARTIC_LINEAR_TERM, quarticCriticalPoint, quarticObjective } from '../../models/quartic';
-import { contourSegments, sampleGrid } from '../contours';
+import { contourSegments, sampleGrid } from '../report/contours';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { minresSchema, newtonLineSearchSchema } from './schemas';

@@ -8,8 +8,8 @@
  * get 0 in the direction, as in Li et al.'s code (`ignore='biasbn'`): the plot then moves only the
  * weights, whose scale is what batch normalisation makes arbitrary and filter normalisation removes.
  */
-import { type TfjsMlpSpec, tfjsParameterCount, tfjsParameterLayout } from '../models/tfjs/layout';
-import type { Rng } from './rng';
+import { type TfjsMlpSpec, tfjsParameterCount, tfjsParameterLayout } from './tfjs/layout';
+import type { Rng } from '../harness/rng';
 
 /** One filter: the `length` weights of θ starting at `offset`. */
 interface Filter {

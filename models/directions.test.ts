@@ -1,6 +1,6 @@
-import { appendBatchNormParameters, tfjsParameterCount, tfjsParameterLayout, type TfjsMlpSpec } from '../models/tfjs/layout';
+import { appendBatchNormParameters, tfjsParameterCount, tfjsParameterLayout, type TfjsMlpSpec } from './tfjs/layout';
 import { filterNormalise, filterNormalisedPlane, gaussianDirection, interpolate, orthogonalFilterNormalised, planePoint } from './directions';
-import { createRng } from './rng';
+import { createRng } from '../harness/rng';
 
 const spec: TfjsMlpSpec = { widths: [3, 4, 4, 2], activation: 'relu', batchNorm: true };
 const layout = tfjsParameterLayout(spec);
