@@ -138,12 +138,9 @@ describe('claim history', () => {
     for (const file of htmlPages()) expectLocalLinksResolve(file);
   });
 
-  it('builds a year of nightly runs within seconds: 50 runs per claim page, older ones on archive pages', () => {
+  it('builds a year of nightly runs: 50 runs per claim page, older ones on archive pages', () => {
     const ids = writeSyntheticHistory(inDir, 400);
-    const started = Date.now();
     const summary = buildReport({ inDir, outDir });
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(5000);
     expect(summary).toMatchObject({ runs: 400, claims: 2, problems: [] });
 
     const claim = page('claims/gf15.monotone-path.html');
