@@ -18,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
+import { datasetSha256 } from '../../datasets/synthetic';
 import { tfjsDataset } from '../../models/tfjs/data';
 import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import { tfjsMlpObjective } from '../../models/tfjs/objective';
@@ -28,7 +29,7 @@ import { runProgramAsync, topEigenpairs, topEigenpairsProgram, topEigenspaceEner
 import { covarianceOperator, covarianceTrace, principalCosines, subspaceEnergy } from '../../numerics/subspaces';
 import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
-import type { ExperimentOutput, PlotSpec } from '../types';
+import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
 
 export interface GradientCovarianceParams {
@@ -164,7 +165,8 @@ export const gradientCovarianceSubspaces: ExperimentKind<GradientCovarianceParam
       return {
         metrics,
         evidence: {
-          description: `θ after training (tfjs layout, models/tfjs/layout.ts); the top-${k} Hessian Ritz pairs on the first ${params.hessian.batchSize} training images (values largest first, unit vectors, residual norms); the top-${k} Ritz pairs of Σ = (1/N) Σ g_b g_bᵀ over N = ${params.covariance.gradients} minibatch gradients of ${params.covariance.batchSize} random training images; the non-zero spectrum of Σ (eigenvalues of the N×N Gram matrix (1/N) G Gᵀ, descending) and tr Σ; the principal cosines between the two subspaces; each minibatch gradient's energy fraction in the Hessian's top-${k} subspace. The MNIST images are the first ${params.data.trainImages} of the training file.`,
+          description: `θ after training (tfjs layout, models/tfjs/layout.ts); the top-${k} Hessian Ritz pairs on the first ${params.hessian.batchSize} training images (values largest first, unit vectors, residual norms); the top-${k} Ritz pairs of Σ = (1/N) Σ g_b g_bᵀ over N = ${params.covariance.gradients} minibatch gradients of ${params.covariance.batchSize} random training images; the non-zero spectrum of Σ (eigenvalues of the N×N Gram matrix (1/N) G Gᵀ, descending) and tr Σ; the principal cosines between the two subspaces; each minibatch gradient's energy fraction in the Hessian's top-${k} subspace. data: sha256 of the training and test arrays (as datasets/synthetic.ts datasetSha256) and the MNIST recipe (datasets/mnist-classification.ts).`,
+          data: { trainSha256: datasetSha256(split.train), testSha256: datasetSha256(split.test), recipe: params.data as unknown as JsonValue },
           theta: Array.from(trained.theta),
           hessian: { values: hessian.values, residualNorms: hessian.residualNorms, vectors: hessian.vectors.map((v) => Array.from(v)) },
           sigma: { values: sigma.values, residualNorms: sigma.residualNorms, vectors: sigma.vectors.map((v) => Array.from(v)) },

@@ -65,6 +65,7 @@ describe('hessian-spectra-training', () => {
     nodes.forEach((probe, p) => probe.forEach((v, i) => ((total += weights[p][i] * Math.abs(v)), (near += Math.abs(v) <= tiny.nearZeroRadius * lambda1 ? weights[p][i] * Math.abs(v) : 0))));
     expect(m.slqNearZeroL1Share).toBeCloseTo(near / total, 12);
     expect(m.slqNearZeroL1ShareBias).toBeCloseTo(m.slqNearZeroL1Share - m['nearZeroL1Share.final'], 12);
+    expect((out.evidence.data as { trainSha256: string }).trainSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(out.plots?.map((p) => p.id)).toEqual(['density-early', 'density-late', 'density-drop', 'extremes', 'conditioning']);
     const again = await hessianSpectraTraining.run(tiny, testContext(5));
     expect(again.metrics).toEqual(out.metrics);

@@ -28,6 +28,7 @@
  *    `slqNearZeroL1ShareError`; with an exact spectrum only, `slqNearZeroL1ShareBias` = SLQ − exact.
  */
 import { type MnistClassificationSpec, MNIST_CLASSES, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
+import { datasetSha256 } from '../../datasets/synthetic';
 import { type Activation, type MlpSpec, kaimingNormal, mlpObjective, parameterCount } from '../../models';
 import { minibatchSgd } from '../../models/minibatch-sgd';
 import { exactDensity, linearGrid, slqDensity } from '../../numerics/density';
@@ -184,7 +185,7 @@ export const hessianSpectraTraining: ExperimentKind<HessianSpectraTrainingParams
     const at = (name: Named): Analysed => analysed.find((a) => a.step === named[name])!;
     const finalSlq = slqOf(at('final').theta, 'final check');
     ctx.progress(checkpoints.length + 1, checkpoints.length + 1);
-    return report(params, objective.dim, analysed, at, finalSlq);
+    return report(params, objective.dim, analysed, at, finalSlq, datasetSha256(train));
   },
 };
 
@@ -229,7 +230,7 @@ function summarise(spectrum: Spectrum, trainLoss: number, p: HessianSpectraTrain
   };
 }
 
-function report(params: HessianSpectraTrainingParams, dim: number, analysed: Analysed[], at: (name: Named) => Analysed, finalSlq: Quadrature[]): ExperimentOutput {
+function report(params: HessianSpectraTrainingParams, dim: number, analysed: Analysed[], at: (name: Named) => Analysed, finalSlq: Quadrature[], trainSha256: string): ExperimentOutput {
   const metrics: Record<string, number> = { parameters: dim, spectrumExact: analysed[0].spectrum.kind === 'exact' ? 1 : 0 };
   for (const name of NAMED) for (const m of PER_CHECKPOINT) metrics[`${m}.${name}`] = at(name).summary[m];
   const width = (name: Named): number => at(name).summary.lambdaMax - at(name).summary.lambdaMin;
@@ -249,8 +250,9 @@ function report(params: HessianSpectraTrainingParams, dim: number, analysed: Ana
   const names = Object.fromEntries(NAMED.map((name) => [name, at(name).step]));
   const evidence: Record<string, JsonValue> = {
     description:
-      'checkpoints: the step of each named checkpoint. trajectory: every analysed checkpoint in step order, with θ (flat order of models/mlp.ts), the loss on the Hessian images and the spectrum of the Hessian of the mean cross-entropy on the first `hessianExamples` training images (exact eigenvalues ascending, or SLQ nodes and weights per probe). finalSlq: SLQ draws at the final θ. nearZeroRadius and flatTolerance as in the parameters (fractions of λmax).',
+      'data: sha256 of the training arrays (little-endian float64 x then one-hot y, as datasets/synthetic.ts datasetSha256) and the MNIST recipe that rebuilds them (datasets/mnist-classification.ts). checkpoints: the step of each named checkpoint. trajectory: every analysed checkpoint in step order, with θ (flat order of models/mlp.ts), the loss on the Hessian images and the spectrum of the Hessian of the mean cross-entropy on the first `hessianExamples` training images (exact eigenvalues ascending, or SLQ nodes and weights per probe). finalSlq: SLQ draws at the final θ. nearZeroRadius and flatTolerance as in the parameters (fractions of λmax).',
     checkpoints: names,
+    data: { trainSha256, recipe: params.data as unknown as JsonValue },
     hessianExamples: params.hessian.examples,
     nearZeroRadius: params.nearZeroRadius,
     flatTolerance: params.flatTolerance,

@@ -23,11 +23,12 @@ import type { Tensor2D } from '@tensorflow/tfjs';
 import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
 import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
+import { datasetSha256 } from '../../datasets/synthetic';
 import { linearGrid } from '../../numerics/density';
 import { interpolate } from '../../models/directions';
 import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
-import type { ExperimentOutput, PlotSpec } from '../types';
+import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { disagreement, relativeBarrier } from './optimiser-interpolation';
 import { type SafeActivation, type TfjsEngine, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
 
@@ -170,7 +171,7 @@ export const lateOptimiserSwitch: ExperimentKind<LateOptimiserSwitchParams> = {
     } finally {
       engine.tf.dispose([train, test]);
     }
-    return report(params, unswitched, pairs);
+    return report(params, unswitched, pairs, { trainSha256: datasetSha256(split.train), testSha256: datasetSha256(split.test), recipe: params.data as unknown as JsonValue });
   },
 };
 
@@ -183,7 +184,7 @@ async function predict(engine: TfjsEngine, spec: TfjsMlpSpec, theta: Float32Arra
   return values;
 }
 
-function report(params: LateOptimiserSwitchParams, unswitched: Unswitched[], pairs: Pair[]): ExperimentOutput {
+function report(params: LateOptimiserSwitchParams, unswitched: Unswitched[], pairs: Pair[], data: JsonValue): ExperimentOutput {
   const withBarrier = (list: Pair[]): number => list.filter((p) => p.relativeBarrier >= params.barrierThreshold).length / list.length;
   const metrics: Record<string, number> = {};
   params.switchEpochs.forEach((_, k) => {
@@ -224,7 +225,8 @@ function report(params: LateOptimiserSwitchParams, unswitched: Unswitched[], pai
   return {
     metrics,
     evidence: {
-      description: `Per seed, the unswitched ${params.first.name} run: training loss (all ${params.data.trainImages} training images), test accuracy and predicted classes of the first ${params.data.testImages} test images. Per pair (seed, switch epoch, second optimiser): the training loss along θ(t) = (1 − t)·θ_switched + t·θ_unswitched, its relative barrier and the switched solution's predicted test classes; disagreement is the fraction of test images whose predictions differ.`,
+      description: `Per seed, the unswitched ${params.first.name} run: training loss (all ${params.data.trainImages} training images), test accuracy and predicted classes of the first ${params.data.testImages} test images. Per pair (seed, switch epoch, second optimiser): the training loss along θ(t) = (1 − t)·θ_switched + t·θ_unswitched, its relative barrier and the switched solution's predicted test classes; disagreement is the fraction of test images whose predictions differ. data: sha256 of the training and test arrays (as datasets/synthetic.ts datasetSha256) and the MNIST recipe.`,
+      data,
       switchEpochs: params.switchEpochs,
       barrierThreshold: params.barrierThreshold,
       unswitched: unswitched.map((u) => ({ seed: u.seed, loss: u.loss, accuracy: u.accuracy, predictions: Array.from(u.predictions) })),

@@ -17,9 +17,10 @@
 import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
 import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
+import { datasetSha256 } from '../../datasets/synthetic';
 import { linearGrid } from '../../numerics/density';
 import type { ExperimentKind } from '../registry';
-import type { ExperimentOutput, PlotSpec } from '../types';
+import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { sampleStd } from './optimiser-interpolation';
 import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
 
@@ -167,11 +168,11 @@ export const weightScalingBasins: ExperimentKind<WeightScalingBasinsParams> = {
     } finally {
       engine.tf.dispose([train, test]);
     }
-    return report(params, alphas, solutions);
+    return report(params, alphas, solutions, datasetSha256(split.train));
   },
 };
 
-function report(params: WeightScalingBasinsParams, alphas: number[], solutions: Solution[]): ExperimentOutput {
+function report(params: WeightScalingBasinsParams, alphas: number[], solutions: Solution[], trainSha256: string): ExperimentOutput {
   const names = params.optimisers.map((o) => o.name);
   const widths = (o: number): number[] => solutions.filter((s) => s.optimiser === o).map((s) => s.basin.width);
   const metrics: Record<string, number> = {};
@@ -210,7 +211,8 @@ function report(params: WeightScalingBasinsParams, alphas: number[], solutions: 
   return {
     metrics,
     evidence: {
-      description: `Per solution (optimiser, seed): the training loss (softmax cross-entropy, mean over the first ${params.data.trainImages} MNIST training images with the spec's features) at α·w for every α, the basin's ends and width (loss below ${params.lossThreshold}, ends by linear interpolation, cut at the grid ends when censored) and ‖w‖. Each seed's initialisation and minibatch order are shared by both optimisers.`,
+      description: `Per solution (optimiser, seed): the training loss (softmax cross-entropy, mean over the first ${params.data.trainImages} MNIST training images with the spec's features) at α·w for every α, the basin's ends and width (loss below ${params.lossThreshold}, ends by linear interpolation, cut at the grid ends when censored) and ‖w‖. Each seed's initialisation and minibatch order are shared by both optimisers. data: sha256 of the training arrays (as datasets/synthetic.ts datasetSha256) and the MNIST recipe.`,
+      data: { trainSha256, recipe: params.data as unknown as JsonValue },
       alphas,
       lossThreshold: params.lossThreshold,
       solutions: solutions.map((s) => ({ optimiser: names[s.optimiser], seed: s.seed, norm: s.norm, losses: s.losses, ...s.basin })),
