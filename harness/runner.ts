@@ -373,6 +373,8 @@ export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Pro
         durationMs,
       };
     } catch (err) {
+      // A full disk is no verdict on the claim: nothing more can be stored, so the run stops.
+      if (err instanceof StorageError && err.fatal) throw err;
       result = {
         ...base,
         verdict: 'error',
@@ -409,6 +411,7 @@ async function runControl(spec: ClaimSpec, control: Control, kind: AnyExperiment
     writeJsonAtomic(path.join(claimFolder, rel, 'plots.json'), output.plots ?? []);
     return { ...base, ...scoreControl(spec, control, output), metrics: finiteOnly(output.metrics), durationMs, files: { evidence: `${rel}/evidence.json`, plots: `${rel}/plots.json` } };
   } catch (err) {
+    if (err instanceof StorageError && err.fatal) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     return { ...base, status: 'error', discriminates: false, reason, metrics: {}, expectations: [], observations: [], durationMs: performance.now() - t0, files: {} };
   }
