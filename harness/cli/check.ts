@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { selectClaims } from '../claims';
+import { UsageError, selectClaims } from '../claims';
 import { compareResults, latestResult, type ClaimComparison } from '../check';
 import { formatNumber } from '../format';
 import { defaultReportsDir } from '../paths';
@@ -20,6 +20,7 @@ export const checkCommand: Command = {
       { ...claimsOption, tier: { type: 'string', default: 'quick' }, in: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
       usage,
     );
+    if (positionals.length === 0) throw new UsageError(`check needs the ids or globs of the claims to check ('*' for all)\nusage: ${usage}`);
     const tier = parseTier(values.tier);
     const inDir = path.resolve(values.in ?? defaultReportsDir());
     const claims = selectClaims(loadValidClaims(values.claims), positionals);

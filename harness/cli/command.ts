@@ -19,8 +19,17 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nusage: ${usage}`);
+    const message = (err as Error).message;
+    // `--seed -1`: parseArgs takes `-1` for an option; say what to write instead.
+    const dashed = /^Option '(--[a-z-]+)[^']*' argument is ambiguous/.exec(message);
+    if (dashed) throw new UsageError(`${dashed[1]} needs a value; a value that starts with a dash is written ${dashed[1]}=-VALUE\nusage: ${usage}`);
+    throw new UsageError(`${message}\nusage: ${usage}`);
   }
+}
+
+/** Commands that take no claim ids or other positional arguments refuse them rather than ignore them. */
+export function noPositionals(positionals: string[], command: string, usage: string): void {
+  if (positionals.length > 0) throw new UsageError(`${command} takes no positional arguments, got '${positionals.join(' ')}'\nusage: ${usage}`);
 }
 
 export const claimsOption = { claims: { type: 'string' as const } };

@@ -1,6 +1,6 @@
 import { TIERS } from '../types';
 import '../experiments';
-import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
+import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command, noPositionals } from './command';
 
 const usage = 'claimbench list [--json] [--claims DIR]';
 
@@ -9,7 +9,8 @@ export const listCommand: Command = {
   summary: 'list the claims, their papers, kinds and tiers',
   usage,
   async run(args) {
-    const { values } = parseCommandArgs(args, { ...claimsOption, json: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseCommandArgs(args, { ...claimsOption, json: { type: 'boolean' } }, usage);
+    noPositionals(positionals, 'list', usage);
     const claims = loadValidClaims(values.claims);
     const rows = claims.map(({ spec }) => ({
       id: spec.id,

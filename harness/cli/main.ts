@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** claimbench command line: `claimbench <command> [options]`. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { UsageError } from '../claims';
+import { packageRoot } from '../paths';
 import { Registry } from '../registry';
 import { SpecError, type Command } from './command';
 import { checkCommand } from './check';
@@ -30,8 +33,23 @@ function help(): string {
   ].join('\n');
 }
 
+function packageVersion(): string {
+  return `claimbench ${JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    console.log(packageVersion());
+    return 0;
+  }
+  // `claimbench help run` and `claimbench run --help` print that command's usage.
+  const helpFor = name === 'help' && rest[0] !== undefined ? rest[0] : commands.has(name ?? '') && (rest.includes('--help') || rest.includes('-h')) ? name : undefined;
+  if (helpFor !== undefined && commands.has(helpFor)) {
+    const c = commands.get(helpFor);
+    console.log(`claimbench ${c.name}: ${c.summary}\n\nusage: ${c.usage}`);
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(help());
     return name ? 0 : 2;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { RUNS_FOLDER } from '../store';
 import { defaultReportsDir } from '../paths';
 import { buildReport } from '../report/build';
-import { parseCommandArgs, type Command } from './command';
+import { parseCommandArgs, type Command, noPositionals } from './command';
 
 const usage = 'claimbench report [--in DIR] [--out SITE]';
 
@@ -12,7 +12,8 @@ export const reportCommand: Command = {
   summary: 'build the static HTML site from the runs stored under DIR/runs/',
   usage,
   async run(args) {
-    const { values } = parseCommandArgs(args, { in: { type: 'string' }, out: { type: 'string' } }, usage);
+    const { values, positionals } = parseCommandArgs(args, { in: { type: 'string' }, out: { type: 'string' } }, usage);
+    noPositionals(positionals, 'report', usage);
     const inDir = path.resolve(values.in ?? defaultReportsDir());
     const outDir = path.resolve(values.out ?? path.join(inDir, 'site'));
     if (!fs.existsSync(path.join(inDir, RUNS_FOLDER))) {

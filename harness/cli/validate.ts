@@ -1,7 +1,7 @@
 import { formatProblem, loadClaims } from '../claims';
 import { claimsRoot } from '../paths';
 import '../experiments';
-import { claimsOption, parseCommandArgs, type Command } from './command';
+import { claimsOption, parseCommandArgs, type Command, noPositionals } from './command';
 
 const usage = 'claimbench validate [--claims DIR]';
 
@@ -10,7 +10,8 @@ export const validateCommand: Command = {
   summary: 'check every claim spec against the schema and the experiment kinds',
   usage,
   async run(args) {
-    const { values } = parseCommandArgs(args, claimsOption, usage);
+    const { values, positionals } = parseCommandArgs(args, claimsOption, usage);
+    noPositionals(positionals, 'validate', usage);
     const root = values.claims ?? claimsRoot();
     const { claims, problems } = loadClaims(root);
     for (const p of problems) console.error(formatProblem(p));
