@@ -49,8 +49,17 @@ export class SpecError extends Error {
   }
 }
 
-/** Renders rows as an aligned text table. */
-export function table(header: string[], rows: string[][]): string {
+/**
+ * Text from specs and results as printed on a terminal: control characters (escape sequences that
+ * could move the cursor, recolour or retitle the terminal) are removed; newlines and tabs stay.
+ */
+export function plainText(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+/** Renders rows as an aligned text table (control characters removed, see `plainText`). */
+export function table(header: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map((c) => plainText(c).replace(/[\n\t]/g, ' ')));
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const line = (cells: string[]): string => cells.map((c, i) => c + ' '.repeat(widths[i] - displayWidth(c))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

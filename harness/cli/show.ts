@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { UsageError, controlTiers, protocolFiles, tierParams } from '../claims';
 import { TIERS } from '../types';
 import '../experiments';
-import { claimsOption, loadValidClaims, parseCommandArgs, type Command } from './command';
+import { claimsOption, loadValidClaims, parseCommandArgs, type Command, plainText } from './command';
 
 const usage = 'claimbench show <claim-id> [--json] [--claims DIR]';
 
@@ -49,7 +49,7 @@ export const showCommand: Command = {
       }),
     ];
     for (const file of protocolFiles(spec, claim.file)) lines.push('', `protocol (${path.basename(file)}):`, '', fs.readFileSync(file, 'utf8').trimEnd());
-    console.log(lines.join('\n'));
+    console.log(plainText(lines.join('\n')));
     return 0;
   },
 };

@@ -1,7 +1,8 @@
 /** CLI misuse: each gets a clear message and exit code 2 (or help, exit 0), never a silent default. */
 import * as path from 'node:path';
 import { cli } from '../testing/cli';
-import { writeClaimsFolder } from '../testing/claims';
+import { testSpec, writeClaimsFolder } from '../testing/claims';
+import '../testing/kinds';
 
 describe('the command line', () => {
   it('prints a command usage for --help and help <command>, and the version', async () => {
@@ -26,6 +27,15 @@ describe('the command line', () => {
     const res = await cli(...(args as string[]));
     expect(res.code).toBe(2);
     expect(res.err).toMatch(message);
+  });
+
+  it('prints spec text without terminal escape sequences', async () => {
+    const root = writeClaimsFolder([testSpec('esc', 'test-constant', { value: 2 }, { title: 'evil \u001b]0;pwned\u0007\u001b[2J title' })]);
+    const claims = path.join(root, 'claims');
+    for (const args of [['list', '--claims', claims], ['show', 'test.esc', '--claims', claims], ['run', '--claims', claims, '--out', path.join(root, 'out')]]) {
+      const res = await cli(...args);
+      expect(res.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
   });
 
   it('fails at once on an output folder under /proc', async () => {
