@@ -7,7 +7,7 @@
  * on (the momentum buffer is kept across the drop). Each epoch visits a fresh random permutation of the
  * data in ⌊n/batchSize⌋ full batches, as models/tfjs/train.ts does.
  */
-import type { Rng } from '../harness/rng';
+import { type Rng, permutation } from '../harness/rng';
 import type { LossSpec } from './losses';
 import type { MlpSpec } from './mlp';
 import { type Dataset64, mlpObjective } from './objective';
@@ -74,14 +74,4 @@ export function minibatchSgd(net: MlpSpec, loss: LossSpec, data: Dataset64, thet
     }
   }
   return checkpoints;
-}
-
-/** A uniformly random permutation of 0..n−1 (Fisher–Yates). */
-function permutation(n: number, rng: Rng): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, k) => k);
-  for (let k = n - 1; k > 0; k--) {
-    const j = rng.int(k + 1);
-    [order[k], order[j]] = [order[j], order[k]];
-  }
-  return order;
 }

@@ -30,7 +30,7 @@ import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { disagreement, relativeBarrier } from './optimiser-interpolation';
-import { type SafeActivation, type TfjsEngine, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
+import { type SafeActivation, type TfjsEngine, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, optimizerSchema } from './tfjs-support';
 
 export interface LateOptimiserSwitchParams {
   data: { trainImages: number; testImages: number; features: MnistFeatures };
@@ -77,12 +77,7 @@ export const lateOptimiserSwitch: ExperimentKind<LateOptimiserSwitchParams> = {
     required: ['data', 'network', 'first', 'second', 'training', 'switchEpochs', 'seeds', 'interpolationPoints', 'barrierThreshold'],
     properties: {
       data: mnistClassificationSchema,
-      network: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['hiddenWidths', 'activation'],
-        properties: { hiddenWidths: { type: 'array', items: { type: 'integer', minimum: 1 } }, activation: activationSchema },
-      },
+      network: mlpNetworkSchema({ allowNoHidden: true }),
       first: { type: 'object', additionalProperties: false, required: ['name', 'optimizer'], properties: { name: { type: 'string', minLength: 1 }, optimizer: optimizerSchema } },
       second: {
         type: 'array',

@@ -31,7 +31,7 @@ import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema } from '../../datasets/mnist-classification';
 import { readInt32 } from '../../models/tfjs/read';
-import { type SafeActivation, type TfjsEngine, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
+import { type SafeActivation, type TfjsEngine, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, optimizerSchema } from './tfjs-support';
 
 export interface OptimiserInterpolationParams {
   data: { trainImages: number; testImages: number; features: MnistFeatures };
@@ -109,12 +109,7 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
     required: ['data', 'network', 'optimisers', 'training', 'seeds', 'interpolationPoints', 'barrierThreshold'],
     properties: {
       data: mnistClassificationSchema,
-      network: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['hiddenWidths', 'activation'],
-        properties: { hiddenWidths: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }, activation: activationSchema },
-      },
+      network: mlpNetworkSchema({ allowNoHidden: false }),
       optimisers: {
         type: 'array',
         minItems: 2,

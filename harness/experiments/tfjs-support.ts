@@ -95,6 +95,19 @@ export const optimizerSchema = {
 export type SafeActivation = (typeof SECOND_ORDER_SAFE_ACTIVATIONS)[number];
 export const activationSchema = { enum: [...SECOND_ORDER_SAFE_ACTIVATIONS] };
 
+/**
+ * The `network` parameter of the MNIST MLP kinds: hidden widths and a second-order-safe activation.
+ * `allowNoHidden` admits `hiddenWidths: []`, softmax regression, where a kind uses it as a convex counterfactual.
+ */
+export function mlpNetworkSchema({ allowNoHidden }: { allowNoHidden: boolean }) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['hiddenWidths', 'activation'],
+    properties: { hiddenWidths: { type: 'array', items: { type: 'integer', minimum: 1 }, ...(allowNoHidden ? {} : { minItems: 1 }) }, activation: activationSchema },
+  };
+}
+
 /** The tfjs engine and training loop, loaded on first use. */
 export async function loadTfjsEngine() {
   const [tf, engine, training] = await Promise.all([import('@tensorflow/tfjs'), import('../../models/tfjs'), import('../../models/tfjs/train')]);

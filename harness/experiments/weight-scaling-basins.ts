@@ -22,7 +22,7 @@ import { linearGrid } from '../../numerics/density';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { sampleStd } from './optimiser-interpolation';
-import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
+import { type SafeActivation, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, optimizerSchema } from './tfjs-support';
 
 export interface WeightScalingBasinsParams {
   data: { trainImages: number; testImages: number; features: MnistFeatures };
@@ -91,12 +91,7 @@ export const weightScalingBasins: ExperimentKind<WeightScalingBasinsParams> = {
     required: ['data', 'network', 'optimisers', 'training', 'seeds', 'alpha', 'lossThreshold'],
     properties: {
       data: mnistClassificationSchema,
-      network: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['hiddenWidths', 'activation'],
-        properties: { hiddenWidths: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1 }, activation: activationSchema },
-      },
+      network: mlpNetworkSchema({ allowNoHidden: false }),
       optimisers: {
         type: 'array',
         minItems: 2,

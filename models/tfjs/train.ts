@@ -15,7 +15,7 @@
  * batch of one sample would make batch normalisation degenerate).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../harness/rng';
+import { type Rng, permutation } from '../../harness/rng';
 import { type LayerStatistics, updateRunningStatistics } from './batch-norm';
 import type { TfjsDataset } from './data';
 import { tfjsParameterLayout } from './layout';
@@ -202,16 +202,6 @@ function createOptimizer(spec: OptimizerSpec, dim: number): Optimizer {
       };
     }
   }
-}
-
-/** A uniformly random permutation of 0..n−1 (Fisher–Yates). */
-function permutation(n: number, rng: Rng): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, k) => k);
-  for (let k = n - 1; k > 0; k--) {
-    const j = rng.int(k + 1);
-    [order[k], order[j]] = [order[j], order[k]];
-  }
-  return order;
 }
 
 function checkOptions(options: TrainOptions, n: number, thetaLength: number, dim: number, batchNorm: boolean): void {
