@@ -140,9 +140,17 @@ export function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): str
     // A claim that did not reproduce shows the first expectation it failed, not its key metric.
     const key = r.expectations.find((e) => !e.pass && r.verdict === 'not reproduced') ?? r.expectations.find((e) => e.id === keyId);
     const keyText = r.verdict === 'inconclusive' && r.reason ? truncate(r.reason, 70) : key ? `${key.metric} = ${key.measured === null ? '—' : formatNumber(key.measured)} (want ${key.tolerance})` : r.reason ? truncate(r.reason, 70) : '';
-    return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, formatDuration(r.durationMs + r.controls.reduce((s, c) => s + c.durationMs, 0))];
+    return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, controlsText(r), formatDuration(r.durationMs + r.controls.reduce((s, c) => s + c.durationMs, 0))];
   });
-  return table(['claim', 'verdict', 'key (or first failing) metric vs tolerance', 'time (with controls)'], rows);
+  return table(['claim', 'verdict', 'key (or first failing) metric vs tolerance', 'controls', 'time (with controls)'], rows);
+}
+
+/** How the claim's controls at this tier came out: "2/2 failed as required", or the ones that did not. */
+function controlsText(r: ClaimResult): string {
+  if (r.controls.length === 0) return '—';
+  const failing = r.controls.filter((c) => c.status !== 'discriminated');
+  if (failing.length === 0) return `${r.controls.length}/${r.controls.length} failed as required`;
+  return failing.map((c) => `${c.id}: ${c.status}`).join('; ');
 }
 
 function truncate(text: string, n: number): string {
