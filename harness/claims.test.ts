@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatProblem, loadClaims, mergeParams, selectClaims, tierParams, UsageError } from './claims';
 import { claimsRoot } from './paths';
 import { claimSpecSchema } from './schema';
+import { tempFolder } from './testing/claims';
 import './experiments';
 
 const validSpec = JSON.parse(fs.readFileSync(path.join(claimsRoot(), 'l0l1', 'fixed-line-l2.json'), 'utf8'));
 
 /** Writes specs into a fresh claims folder: `{ 'l0l1/a.json': spec-or-text }`. */
 function claimsFolder(files: Record<string, unknown>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'claimbench-claims-'));
+  const root = tempFolder('claims');
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
     fs.writeFileSync(path.join(root, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));

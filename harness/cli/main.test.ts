@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempFolder } from '../testing/claims';
 import { cli } from '../testing/cli';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'claimbench-cli-'));
+const tmp = () => tempFolder('cli');
 
 describe('claimbench CLI', () => {
   it('runs the l0l1 claims at quick tier, prints --json, stores results, and exits 0 when all reproduce', async () => {

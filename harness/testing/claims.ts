@@ -24,10 +24,16 @@ const made: string[] = [];
 // Every test file that imports this helper removes the folders it made when its tests are done.
 if (typeof afterAll === 'function') afterAll(() => made.splice(0).forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
 
+/** A fresh folder `<tmp>/claimbench-<label>-XXXXXX`, removed when the test file's tests are done. */
+export function tempFolder(label: string): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `claimbench-${label}-`));
+  made.push(root);
+  return root;
+}
+
 /** Writes specs to `<tmp>/claims/test/<slug>.json`; returns the tmp root (removed after the test file). */
 export function writeClaimsFolder(specs: ClaimSpec[]): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'claimbench-test-'));
-  made.push(root);
+  const root = tempFolder('test');
   fs.mkdirSync(path.join(root, 'claims', 'test'), { recursive: true });
   for (const s of specs) fs.writeFileSync(path.join(root, 'claims', 'test', `${s.id.slice('test.'.length)}.json`), JSON.stringify(s));
   return root;
