@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadClaims } from './claims';
 import './testing/kinds';
 import { claimSeed, createRunFolder, runClaims } from './runner';
 import { validateResult } from './schema';
 import { readRuns } from './store';
-import { testSpec, writeClaimsFolder } from './testing/claims';
+import { tempFolder, testSpec, writeClaimsFolder } from './testing/claims';
 import type { ClaimResult, ClaimSpec } from './types';
 
 
@@ -73,7 +72,7 @@ describe('runClaims', () => {
   });
 
   it('fails early and clearly when the output folder cannot be written', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'claimbench-ro-'));
+    const root = tempFolder('ro');
     fs.writeFileSync(path.join(root, 'a-file'), 'x');
     expect(() => createRunFolder(path.join(root, 'a-file', 'out'), 'r1')).toThrow(/cannot write results to .*a-file\/out: ENOTDIR/);
   });
