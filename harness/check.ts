@@ -6,6 +6,7 @@
  */
 import type { ClaimResult, ClaimSpec, ControlStatus, DriftLimit, Tier } from './types';
 import type { StoredRun } from './store';
+import { withMinusSign } from './format';
 
 export interface MetricChange {
   metric: string;
@@ -59,7 +60,7 @@ export function compareResults(spec: ClaimSpec, baseline: ClaimResult | null, cu
     const after = current.metrics[metric] ?? null;
     const limit = spec.drift?.find((d) => d.metric === metric);
     const beyondLimit = limit !== undefined && before !== null && after !== null && exceedsDrift(limit, before, after);
-    if (beyondLimit) reasons.push(`${metric} moved from ${before} to ${after}, beyond its drift limit ${describeLimit(limit)}`);
+    if (beyondLimit) reasons.push(`${metric} moved from ${withMinusSign(String(before))} to ${withMinusSign(String(after))}, beyond its drift limit ${describeLimit(limit)}`);
     if (limit && before !== null && after === null) reasons.push(`${metric} is no longer produced`);
     return { metric, before, after, delta: before !== null && after !== null ? after - before : null, ...(limit ? { limit: describeLimit(limit) } : {}), beyondLimit };
   });

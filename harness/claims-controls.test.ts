@@ -10,6 +10,7 @@ import type { ClaimSpec, Control } from './types';
 // A kind whose metric set depends on its parameters and with a check beyond its schema.
 const kind: ExperimentKind<{ value: number; mode: 'a' | 'b'; nested: { k: number } }> = {
   name: 'test-validate-controls',
+  precisions: ['float64'],
   description: 'metrics x and (in mode a) y',
   paramsSchema: {
     type: 'object',

@@ -9,7 +9,7 @@ import { describeJsonError, scanJson } from './json-scan';
 import { ajv, specValidatorFn } from './schema';
 import { REFERENCE_MEMORY_BYTES, addCosts, describeCost, estimateCost, formatBytes, formatSeconds } from './cost';
 import { claimBudgetSeconds } from './isolation';
-import { experimentKinds, type AnyExperimentKind, type CostEstimate } from './registry';
+import { PRECISION_ENGINES, experimentKinds, type AnyExperimentKind, type CostEstimate } from './registry';
 import { TIERS, type ClaimSpec, type Control, type LoadedClaim, type Params, type Tier } from './types';
 import type { ValidateFunction } from 'ajv';
 
@@ -181,10 +181,45 @@ function parseSpecFile(file: string, problems: SpecProblem[]): ClaimSpec | undef
   }
   const validate = specValidatorFn();
   if (!validate(value)) {
-    problems.push(...ajvProblems(file, validate.errors ?? []));
+    // A tier that names `unavailable` meant the second shape of its oneOf: ajv's complaints about the first
+    // ("unknown property 'unavailable'") would mislead, so such a tier gets its own words instead.
+    const tiers = unavailableTierProblems(value, file);
+    const own = new Set(tiers.map((p) => p.pointer.split('/').slice(0, 3).join('/')));
+    const rest = (validate.errors ?? []).filter((e) => !own.has(e.instancePath.split('/').slice(0, 3).join('/')));
+    problems.push(...tiers, ...ajvProblems(file, rest));
     return undefined;
   }
   return value as unknown as ClaimSpec;
+}
+
+/**
+ * The mistakes a tier with `unavailable` can hold: other settings beside it (a tier either runs or says
+ * why it cannot), or a reason that is empty or not text.
+ */
+function unavailableTierProblems(value: unknown, file: string): SpecProblem[] {
+  const tiers = isPlainObject(value) && isPlainObject(value.tiers) ? value.tiers : {};
+  const out: SpecProblem[] = [];
+  for (const tier of TIERS) {
+    const t = tiers[tier];
+    if (!isPlainObject(t) || !('unavailable' in t)) continue;
+    const others = Object.keys(t).filter((k) => k !== 'unavailable');
+    if (others.length > 0) {
+      out.push({
+        file,
+        pointer: `/tiers/${tier}`,
+        message: `tier ${tier} is marked unavailable but also has ${others.map((k) => `'${k}'`).join(', ')}`,
+        hint: `a tier either runs ({"params": {...}, "note": "..."}) or says why it cannot ({"unavailable": "reason"}): remove 'unavailable' to run the claim at ${tier}, or remove ${others.map((k) => `'${k}'`).join(', ')}`,
+      });
+    } else if (typeof t.unavailable !== 'string' || t.unavailable === '') {
+      out.push({
+        file,
+        pointer: `/tiers/${tier}/unavailable`,
+        message: typeof t.unavailable === 'string' ? `the reason the claim cannot run at tier ${tier} is empty` : `the reason the claim cannot run at tier ${tier} must be text, not ${JSON.stringify(t.unavailable)}`,
+        hint: 'say in words why this tier cannot run, e.g. "the paper trained for 2 weeks on 8 GPUs"',
+      });
+    }
+  }
+  return out;
 }
 
 /** Checks that need more than the schema: kinds, per-kind parameters, metric names, ids. */
@@ -216,6 +251,15 @@ function checkSpec(spec: ClaimSpec, file: string, root: string, problems: SpecPr
     return;
   }
   const kind = experimentKinds.get(spec.experiment.kind);
+  if (!kind.precisions.includes(spec.precision)) {
+    const supported = kind.precisions.map((p) => `${p}, on ${PRECISION_ENGINES[p]}`).join('; or in ');
+    problems.push({
+      file,
+      pointer: '/precision',
+      message: `kind '${kind.name}' has no ${spec.precision} implementation: it computes in ${supported}`,
+      hint: `set "precision": ${kind.precisions.map((p) => `"${p}"`).join(' or ')}${kind.precisions.length === 1 ? ', the only precision this kind computes in' : ''}`,
+    });
+  }
   // The same mistake usually shows in every tier: report it once, naming the tiers it affects.
   const byKey = new Map<string, { problem: SpecProblem; tiers: Tier[] }>();
   const add = (problem: SpecProblem, tier: Tier): void => {

@@ -3,18 +3,24 @@
  * throws, looking up an unknown name lists the known ones. Experiment kinds register themselves here, so
  * adding a claim of a new kind never edits the harness core.
  */
-import type { ExperimentOutput, Params, Tier } from './types';
+import type { ExperimentOutput, Params, Precision, Tier } from './types';
 import type { Rng } from './rng';
 
 export class Registry<T extends { name: string }> {
   private readonly entries = new Map<string, T>();
 
-  constructor(private readonly what: string) {}
+  /** `check` returns why an entry cannot be registered (undefined when it can). */
+  constructor(
+    private readonly what: string,
+    private readonly check?: (entry: T) => string | undefined,
+  ) {}
 
   register(entry: T): void {
     if (this.entries.has(entry.name)) {
       throw new Error(`${this.what} '${entry.name}' is already registered`);
     }
+    const problem = this.check?.(entry);
+    if (problem !== undefined) throw new Error(`${this.what} '${entry.name}' cannot be registered: ${problem}`);
     this.entries.set(entry.name, entry);
   }
 
@@ -50,9 +56,21 @@ export interface ExperimentContext {
 /** A JSON Schema object (kept loose: ajv checks it when it is compiled). */
 export type JsonSchema = Record<string, unknown>;
 
+/** The engine each precision runs on, in words (the result's `engine` names the backend too). */
+export const PRECISION_ENGINES: Readonly<Record<Precision, string>> = {
+  float64: "claimbench's float64-js engine",
+  float32: 'tfjs (its wasm, webgpu or cpu backend)',
+};
+
 export interface ExperimentKind<P = Params> {
   name: string;
   description: string;
+  /**
+   * The precisions (and so the engines, see `PRECISION_ENGINES`) this kind has an implementation for.
+   * `validate` rejects a spec whose `precision` is not among them: a float64 kind given `float32` would
+   * otherwise run its float64 code while its result names a tfjs engine.
+   */
+  precisions: readonly [Precision, ...Precision[]];
   /** JSON Schema for the merged parameters; must set `additionalProperties: false` at every level. */
   paramsSchema: JsonSchema;
   /** Names of the metrics this kind can produce, for validating expectations. */
@@ -79,7 +97,16 @@ export interface CostEstimate {
 // eslint-style `any`-free widening: kinds are stored with their params erased.
 export type AnyExperimentKind = ExperimentKind<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const experimentKinds = new Registry<AnyExperimentKind>('experiment kind');
+/** Why a kind cannot be registered, for kinds written in plain JavaScript (the type already says it). */
+export function kindProblem(kind: AnyExperimentKind): string | undefined {
+  const precisions: unknown = kind.precisions;
+  if (!Array.isArray(precisions) || precisions.length === 0 || precisions.some((p) => !(p in PRECISION_ENGINES))) {
+    return `'precisions' must list the precisions it supports, among ${Object.keys(PRECISION_ENGINES).join(', ')}`;
+  }
+  return undefined;
+}
+
+export const experimentKinds = new Registry<AnyExperimentKind>('experiment kind', kindProblem);
 
 /**
  * Modules outside `harness/experiments/` that register kinds (test fixtures, a user's own kinds). Every

@@ -25,7 +25,7 @@ describe('satisfies', () => {
   it('describes tolerances readably', () => {
     expect(describeTolerance(between)).toBe('∈ [1.8, 2.2]');
     expect(describeTolerance(atLeast)).toBe('≥ 0.98');
-    expect(describeTolerance(atMost)).toBe('≤ 1.00e-10');
+    expect(describeTolerance(atMost)).toBe('≤ 1.00e−10');
     expect(describeTolerance(relative)).toBe('≈ 11.18 ± 1%');
     expect(describeTolerance(absolute)).toBe('≈ 2517 ± 0');
   });

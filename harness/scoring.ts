@@ -15,6 +15,7 @@ import type {
   ScoredObservation,
   Verdict,
 } from './types';
+import { withMinusSign } from './format';
 
 /** The acceptance region in words, e.g. `∈ [1.8, 2.2]`, `≥ 0.98`, `≈ 11.18 ± 1%`. */
 export function describeTolerance(e: Expectation): string {
@@ -112,6 +113,6 @@ export function claimVerdict(own: Pick<Score, 'verdict' | 'reason'>, controls: P
 
 function fmt(v: number | undefined): string {
   if (v === undefined) return '?';
-  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(2).replace('e+', 'e');
-  return String(Number(v.toPrecision(6)));
+  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return withMinusSign(v.toExponential(2).replace('e+', 'e'));
+  return withMinusSign(String(Number(v.toPrecision(6))));
 }

@@ -7,6 +7,9 @@
 export const TIERS = ['quick', 'full', 'paper'] as const;
 export type Tier = (typeof TIERS)[number];
 
+/** The arithmetic a claim runs in, and with it the engine: float64 on claimbench's own float64 engine, float32 on tfjs. */
+export type Precision = 'float64' | 'float32';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type Params = Record<string, JsonValue>;
 
@@ -95,7 +98,7 @@ export interface ClaimSpec {
    * of the paper, written once and rendered on each claim's page.
    */
   protocol?: string | string[];
-  precision: 'float64' | 'float32';
+  precision: Precision;
   experiment: { kind: string; params: Params };
   tiers: Record<Tier, TierSpec>;
   expectations: Expectation[];

@@ -154,6 +154,33 @@ describe('claimbench check', () => {
   });
 });
 
+describe('claimbench check without a baseline', () => {
+  it('says "no baseline" and runs nothing when no selected claim has one, and names the claims without one otherwise', async () => {
+    const root = writeClaimsFolder([testSpec('a', 'test-sleep', { ms: 0, value: 2 }), testSpec('b', 'test-sleep', { ms: 0, value: 2 })]);
+    const claims = path.join(root, 'claims');
+    const out = path.join(root, 'out');
+    const none = await cli('check', 'test.*', '--claims', claims, '--in', out);
+    expect(none).toMatchObject({ code: 2, out: '' });
+    expect(none.err.split('\n')).toEqual([
+      `claimbench check: no baseline: ${out} holds no stored result at tier quick for claims test.a, test.b, so there is nothing to check against`,
+      `hint: store a baseline first with 'claimbench run test.* --tier quick --out ${out}', or point --in at the folder that holds your runs`,
+    ]);
+    expect(fs.existsSync(path.join(out, 'runs'))).toBe(false);
+    // A baseline at another tier is no baseline at this one.
+    expect((await cli('run', 'test.a', '--tier', 'full', '--claims', claims, '--out', out)).code).toBe(0);
+    expect(await cli('check', 'test.a', '--claims', claims, '--in', out)).toMatchObject({ code: 2, err: expect.stringContaining('no baseline') });
+
+    expect((await cli('run', 'test.a', '--claims', claims, '--out', out)).code).toBe(0);
+    const some = await cli('check', 'test.*', '--claims', claims, '--in', out);
+    expect(some.code).toBe(0);
+    expect(some.out).toMatch(/test\.b\s+— → ✓ reproduced\s+no baseline\s+NO BASELINE/);
+    expect(some.out).toContain('NO BASELINE test.b: no stored result at tier quick to compare with');
+    expect(some.out).not.toContain('NO BASELINE test.a');
+    const json = JSON.parse((await cli('check', 'test.a', '--claims', claims, '--in', out, '--json')).out);
+    expect(json.noBaseline).toEqual([]);
+  });
+});
+
 describe('same seed, same commit, same machine', () => {
   it('gives identical float64 metrics and evidence', async () => {
     const out = writeClaimsFolder([]);

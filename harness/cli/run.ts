@@ -6,7 +6,7 @@ import { resumeRun, runClaims, type RunEvent, type RunOutcome } from '../runner'
 import { parseShard, shardClaims } from '../shards';
 import { TIERS, type ClaimResult, type LoadedClaim, type Tier } from '../types';
 import { describeCost, formatSeconds } from '../cost';
-import { formatDuration, formatNumber } from '../format';
+import { formatDuration, formatNumber, withMinusSign } from '../format';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 
 const usage =
@@ -139,7 +139,8 @@ export function summaryTable(results: ClaimResult[], claims: LoadedClaim[]): str
     const keyId = spec?.keyExpectation ?? spec?.expectations[0]?.id;
     // A claim that did not reproduce shows the first expectation it failed, not its key metric.
     const key = r.expectations.find((e) => !e.pass && r.verdict === 'not reproduced') ?? r.expectations.find((e) => e.id === keyId);
-    const keyText = r.verdict === 'inconclusive' && r.reason ? truncate(r.reason, 70) : key ? `${key.metric} = ${key.measured === null ? '—' : formatNumber(key.measured)} (want ${key.tolerance})` : r.reason ? truncate(r.reason, 70) : '';
+    // A tolerance stored by an older claimbench may hold ASCII minus signs: print it with the numbers' own sign.
+    const keyText = r.verdict === 'inconclusive' && r.reason ? truncate(r.reason, 70) : key ? `${key.metric} = ${key.measured === null ? '—' : formatNumber(key.measured)} (want ${withMinusSign(key.tolerance)})` : r.reason ? truncate(r.reason, 70) : '';
     return [r.claimId, `${MARK[r.verdict]} ${r.verdict}`, keyText, controlsText(r), formatDuration(r.durationMs + r.controls.reduce((s, c) => s + c.durationMs, 0))];
   });
   return table(['claim', 'verdict', 'key (or first failing) metric vs tolerance', 'controls', 'time (with controls)'], rows);

@@ -64,6 +64,7 @@ const key = (c: number): string => `c${c}`;
 
 export const asymmetricValley: ExperimentKind<AsymmetricValleyParams> = {
   name: 'asymmetric-valley',
+  precisions: ['float64'],
   description: 'SGD with gradient noise in a one-dimensional asymmetric valley: the averaged iterate lies on the flat side.',
   paramsSchema: {
     type: 'object',

@@ -96,6 +96,7 @@ const positiveInteger = (minimum: number) => ({ type: 'integer', minimum });
 
 export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
   name: 'bn-hessian-outliers',
+  precisions: ['float32'],
   description: 'Top Hessian eigenvalues (Lanczos), outlier ratio λ1/λk, gradient energy in the top-k eigenspace and SLQ density of MLPs trained with and without batch norm.',
   paramsSchema: {
     ...object,

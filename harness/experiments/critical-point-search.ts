@@ -160,6 +160,7 @@ function metricNames(params: CriticalPointSearchParams): string[] {
 
 export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
   name: 'critical-point-search',
+  precisions: ['float64'],
   description: 'Critical-point finders (Newton-MR, damped Newton, BTLS-GNM) from optimiser-trajectory starts; success, gradient-flatness and, for the DLAE, analytic matches.',
   paramsSchema: {
     type: 'object',

@@ -45,6 +45,7 @@ interface EvaluatedPoint {
 
 export const dlaeAnalytic: ExperimentKind<DlaeAnalyticParams> = {
   name: 'dlae-analytic',
+  precisions: ['float64'],
   description: 'Enumerates the analytic critical points of the deep linear autoencoder with their loss, ‖∇L‖² and Hessian index.',
   paramsSchema: {
     type: 'object',

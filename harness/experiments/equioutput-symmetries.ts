@@ -134,6 +134,7 @@ function randomSymmetry(hidden: number[], rng: Rng): HiddenSymmetry {
 
 export const equioutputSymmetries: ExperimentKind<EquioutputParams> = {
   name: 'equioutput-symmetries',
+  precisions: ['float64'],
   description: 'Hidden-unit permutations and sign flips of a tanh MLP: outputs and ‖w‖ unchanged, #G distinct images of a generic w.',
   paramsSchema: {
     type: 'object',

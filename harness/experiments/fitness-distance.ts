@@ -55,6 +55,7 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 export const fitnessDistance: ExperimentKind<FitnessDistanceParams> = {
   name: 'fitness-distance',
+  precisions: ['float64'],
   description: 'Fitness–distance correlation of student–teacher MLP error surfaces, distances taken to the nearest equioutput image of the teacher.',
   paramsSchema: {
     type: 'object',

@@ -48,6 +48,7 @@ const integer = (minimum: number) => ({ type: 'integer', minimum });
 
 export const gradientCovarianceSubspaces: ExperimentKind<GradientCovarianceParams> = {
   name: 'gradient-covariance-subspaces',
+  precisions: ['float32'],
   description: 'Top-k eigenspaces of the Hessian and of the minibatch-gradient covariance Σ (Lanczos, Σ as an operator): their overlap and the gradient energy they hold.',
   paramsSchema: {
     ...object,

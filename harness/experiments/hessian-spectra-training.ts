@@ -84,6 +84,7 @@ const positive = { type: 'number', exclusiveMinimum: 0 };
 
 export const hessianSpectraTraining: ExperimentKind<HessianSpectraTrainingParams> = {
   name: 'hessian-spectra-training',
+  precisions: ['float64'],
   description: 'Exact (or SLQ) Hessian spectra of an MLP at checkpoints along momentum SGD with a learning-rate drop: outliers, negative mass, L1 energy near zero, conditioning.',
   paramsSchema: {
     ...object,

@@ -70,6 +70,7 @@ const mean = (values: number[]): number => values.reduce((s, v) => s + v, 0) / v
 
 export const lateOptimiserSwitch: ExperimentKind<LateOptimiserSwitchParams> = {
   name: 'late-optimiser-switch',
+  precisions: ['float32'],
   description: 'Switching optimiser late in training: barriers and held-out disagreement between switched and unswitched solutions.',
   paramsSchema: {
     type: 'object',

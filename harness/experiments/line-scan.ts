@@ -54,6 +54,7 @@ export function pointOnLine(net: MlpSpec, line: LineScanParams['line'], t: numbe
 
 export const lineScan: ExperimentKind<LineScanParams> = {
   name: 'line-scan',
+  precisions: ['float64'],
   description: 'Gradient and Hessian norms at noisy points along the line R of the (L0,L1) paper (App. B).',
   paramsSchema: {
     type: 'object',

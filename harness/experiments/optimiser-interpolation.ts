@@ -102,6 +102,7 @@ export function sampleStd(values: number[]): number {
 
 export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams> = {
   name: 'optimiser-interpolation',
+  precisions: ['float32'],
   description: 'Solutions of different optimisers from one initialisation: loss barriers on the lines between them, held-out disagreement, and the spread of final losses with and without batch norm.',
   paramsSchema: {
     type: 'object',

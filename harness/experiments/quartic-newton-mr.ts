@@ -209,6 +209,7 @@ const CLASS_METRICS = ['runs', 'flatEnds', 'flatEndsWithHighR', 'flatRegionStall
 
 export const quarticNewtonMr: ExperimentKind<QuarticParams> = {
   name: 'quartic-newton-mr',
+  precisions: ['float64'],
   description: "Newton-MR from a grid of starts on the thesis' quartic with strict gradient-flat points (±√2, 0).",
   paramsSchema: {
     type: 'object',

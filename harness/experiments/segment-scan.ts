@@ -96,6 +96,7 @@ interface Segment {
 
 export const segmentScan: ExperimentKind<SegmentScanParams> = {
   name: 'segment-scan',
+  precisions: ['float64'],
   description: 'Gradient and Hessian norms along straight segments (printed in App. B, or radial through Kaiming draws), with a shape class per segment.',
   paramsSchema: {
     type: 'object',

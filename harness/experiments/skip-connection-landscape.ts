@@ -150,6 +150,7 @@ interface VariantResult {
 
 export const skipConnectionLandscape: ExperimentKind<SkipConnectionParams> = {
   name: 'skip-connection-landscape',
+  precisions: ['float32'],
   description: 'Deep MLPs with and without residual connections: loss on filter-normalised planes and |λmin/λmax| of the Hessian over the plane.',
   paramsSchema: {
     type: 'object',

@@ -42,6 +42,7 @@ export interface SlqVsExactParams {
 
 export const slqVsExact: ExperimentKind<SlqVsExactParams> = {
   name: 'slq-vs-exact',
+  precisions: ['float64'],
   description: 'Stochastic Lanczos quadrature density of a Hessian against its exact eigenvalue density (L1 distance).',
   paramsSchema: {
     type: 'object',

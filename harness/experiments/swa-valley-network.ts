@@ -94,6 +94,7 @@ const phaseSchema = {
 
 export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
   name: 'swa-valley-network',
+  precisions: ['float32'],
   description: 'Training loss of a batch-normalised MLP along the line from the SGD solution through its SWA average: asymmetry of the valley and where SWA sits in it.',
   paramsSchema: {
     ...object,

@@ -84,6 +84,7 @@ const mean = (values: number[]): number => values.reduce((s, v) => s + v, 0) / v
 
 export const weightScalingBasins: ExperimentKind<WeightScalingBasinsParams> = {
   name: 'weight-scaling-basins',
+  precisions: ['float32'],
   description: 'Width of the low-loss interval of α along α·w for the solutions of two optimisers from shared initialisations.',
   paramsSchema: {
     type: 'object',

@@ -229,6 +229,7 @@ const METRIC_NAMES = {
 
 export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
   name: 'wide-net-conditioning',
+  precisions: ['float64'],
   description: 'Per-layer spectra of the parameter Gram of deep fully connected networks at initialisation (float64), with and without renormalisation, beside the infinite-width dual-activation kernels.',
   paramsSchema: {
     type: 'object',

@@ -110,6 +110,7 @@ const positiveList = (item: Record<string, unknown>) => ({ type: 'array', items:
 
 export const wideNetTraining: ExperimentKind<TrainingParams> = {
   name: 'wide-net-training',
+  precisions: ['float64'],
   description: 'Full-batch gradient descent on wide fully connected networks (float64), recording the last layer Gram spectrum, Lemma 9, Lemma 1 and Lemma 3+4 quantities per epoch.',
   paramsSchema: {
     type: 'object',

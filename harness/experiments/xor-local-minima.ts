@@ -50,6 +50,7 @@ const positive = { type: 'number', exclusiveMinimum: 0 };
 
 export const xorLocalMinima: ExperimentKind<XorParams> = {
   name: 'xor-local-minima',
+  precisions: ['float64'],
   description: 'Random initialisations of the 2-2-1 sigmoid XOR network trained to convergence; every stall classified as saddle, plateau, strict local minimum or unresolved.',
   paramsSchema: {
     type: 'object',

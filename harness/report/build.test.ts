@@ -44,7 +44,7 @@ describe('formatting', () => {
     expect(formatNumber(0.0512)).toBe('0.0512');
     expect(formatNumber(1 / 3)).toBe('0.3333');
     expect(formatNumber(null)).toBe('—');
-    expect(formatNumber(-2.5e-7)).toBe('−2.5e-7');
+    expect(formatNumber(-2.5e-7)).toBe('−2.5e−7');
     expect(formatNumber(7)).toBe('7');
     expect(formatDuration(640)).toBe('640 ms');
     expect(formatDuration(12_840)).toBe('12.8 s');

@@ -9,6 +9,7 @@ const noParams = { type: 'object', additionalProperties: false };
 
 const constant: ExperimentKind<{ value: number; padBytes?: number }> = {
   name: 'test-constant',
+  precisions: ['float64'],
   description: 'returns its parameter as metric x, and a random draw as metric u; padBytes pads the evidence',
   paramsSchema: { type: 'object', additionalProperties: false, required: ['value'], properties: { value: { type: 'number' }, padBytes: { type: 'integer', minimum: 0 } } },
   metrics: () => ['x', 'u'],
@@ -17,6 +18,7 @@ const constant: ExperimentKind<{ value: number; padBytes?: number }> = {
 
 const crash: ExperimentKind<Record<string, never>> = {
   name: 'test-crash',
+  precisions: ['float64'],
   description: 'throws',
   paramsSchema: noParams,
   metrics: () => ['x'],
@@ -27,6 +29,7 @@ const crash: ExperimentKind<Record<string, never>> = {
 
 const nan: ExperimentKind<Record<string, never>> = {
   name: 'test-nan',
+  precisions: ['float64'],
   description: 'produces a NaN metric',
   paramsSchema: noParams,
   metrics: () => ['x'],
@@ -35,6 +38,7 @@ const nan: ExperimentKind<Record<string, never>> = {
 
 const abort: ExperimentKind<Record<string, never>> = {
   name: 'test-abort',
+  precisions: ['float64'],
   description: 'aborts its process (SIGABRT), as a fatal native error does',
   paramsSchema: noParams,
   metrics: () => ['x'],
@@ -43,6 +47,7 @@ const abort: ExperimentKind<Record<string, never>> = {
 
 const exit: ExperimentKind<{ code: number }> = {
   name: 'test-exit',
+  precisions: ['float64'],
   description: 'calls process.exit with the given code halfway through',
   paramsSchema: { type: 'object', additionalProperties: false, required: ['code'], properties: { code: { type: 'integer' } } },
   metrics: () => ['x'],
@@ -51,6 +56,7 @@ const exit: ExperimentKind<{ code: number }> = {
 
 const hang: ExperimentKind<Record<string, never>> = {
   name: 'test-hang',
+  precisions: ['float64'],
   description: 'never returns (a busy loop that reports no progress)',
   paramsSchema: noParams,
   metrics: () => ['x'],
@@ -61,6 +67,7 @@ const hang: ExperimentKind<Record<string, never>> = {
 
 const allocate: ExperimentKind<{ oneArray: boolean }> = {
   name: 'test-allocate',
+  precisions: ['float64'],
   description: 'allocates without bound: many arrays, or one array that grows past what V8 allows',
   paramsSchema: { type: 'object', additionalProperties: false, required: ['oneArray'], properties: { oneArray: { type: 'boolean' } } },
   metrics: () => ['x'],

@@ -6,6 +6,7 @@ import { registerExternalKind, type ExperimentKind } from '../registry';
 
 export const sleepKind: ExperimentKind<{ ms: number; value: number }> = {
   name: 'test-sleep',
+  precisions: ['float64'],
   description: 'blocks for `ms` milliseconds, then reports `value` as metric x',
   paramsSchema: {
     type: 'object',

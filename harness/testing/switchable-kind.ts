@@ -7,6 +7,7 @@ import { registerExternalKind, type ExperimentKind } from '../registry';
 
 export const switchable: ExperimentKind<{ value: number; crash?: boolean; nan?: boolean }> = {
   name: 'test-switchable',
+  precisions: ['float64'],
   description: 'metric x = value, metric u = one uniform draw; throws when crash is set',
   paramsSchema: {
     type: 'object',
