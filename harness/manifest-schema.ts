@@ -30,7 +30,16 @@ export const runManifestSchema = {
     shard: { type: 'object', required: ['index', 'count'], properties: { index: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 } } },
     mergedFrom: { type: 'array', items: { type: 'string', pattern: RUN_ID_PATTERN } },
     resumedAt: { type: 'array', items: isoTime },
-    provenance: { type: 'object', required: ['commit', 'node', 'backend'], properties: { commit: { type: ['string', 'null'] }, node: { type: 'string' }, backend: { type: 'string' } } },
+    provenance: {
+      type: 'object',
+      required: ['commit', 'node', 'backend'],
+      properties: {
+        commit: { type: ['string', 'null'] },
+        node: { type: 'string' },
+        backend: { type: 'string' },
+        cifar10Dir: { type: 'object', additionalProperties: false, required: ['path', 'from'], properties: { path: { type: 'string' }, from: { enum: ['--data-dir', 'CLAIMBENCH_CIFAR10_DIR'] } } },
+      },
+    },
     startedAt: isoTime,
     endedAt: isoTime,
     durationMs: { type: 'number', minimum: 0 },

@@ -51,6 +51,11 @@ export interface ExperimentContext {
   progress(done: number, total: number): void;
   /** Worker threads the experiment may use for independent runs (see `mapParallel`); results must not depend on it. */
   jobs: number;
+  /**
+   * The folder of the CIFAR-10 binary release chosen for the run (`--data-dir`, else
+   * $CLAIMBENCH_CIFAR10_DIR), when one is configured; kinds that read CIFAR-10 pass it to the loader.
+   */
+  dataDir?: string;
 }
 
 /** A JSON Schema object (kept loose: ajv checks it when it is compiled). */

@@ -14,6 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CIFAR10_ENV, cifar10DirProblem } from '../datasets/cifar10';
 import { StorageError, describeStorageCode, makeFolder, removeTempFiles, writeJsonAtomic } from './atomic';
 import { UsageError, claimCost, controlTiers, mergeParams, protocolFiles, tierParams } from './claims';
 import { claimBudgetSeconds, defaultMemoryMiB, runInChild } from './isolation';
@@ -25,7 +26,7 @@ import { validateResult } from './schema';
 import { claimVerdict, scoreClaim, scoreControl } from './scoring';
 import { claimDir, readManifest, runDir } from './store';
 import { experimentKinds, externalKindModules, type AnyExperimentKind, type CostEstimate, type ExperimentContext } from './registry';
-import { RESULT_SCHEMA_VERSION, type ClaimResult, type ClaimSpec, type Control, type ControlResult, type LoadedClaim, type Params, type RunManifest, type Tier } from './types';
+import { RESULT_SCHEMA_VERSION, type ClaimResult, type ClaimSpec, type Control, type ControlResult, type LoadedClaim, type Params, type Provenance, type RunManifest, type Tier } from './types';
 import './experiments';
 
 export type RunEvent =
@@ -52,6 +53,8 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** Heap cap of each claim's process (`--memory`; default: half the machine's memory). */
   memoryMiB?: number;
+  /** Folder of the CIFAR-10 binary release (`--data-dir`); takes precedence over $CLAIMBENCH_CIFAR10_DIR. */
+  dataDir?: string;
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -67,6 +70,24 @@ export async function chooseTfjsBackend(claims: LoadedClaim[], requested: string
   const { selectBackend, describeChoice } = await import('../models/tfjs/backends');
   const choice = await selectBackend(requested);
   return { name: choice.name, line: describeChoice(choice), ...(choice.adapter !== undefined ? { adapter: choice.adapter } : {}) };
+}
+
+/**
+ * The CIFAR-10 folder of a run, as recorded in its provenance and carried to every claim's process:
+ * `--data-dir` (checked now: a folder without the binary release is a usage error that names what is
+ * missing), else on resume the folder the run started with, else $CLAIMBENCH_CIFAR10_DIR (checked when a
+ * claim reads it), else none.
+ */
+export function chooseDataDir(option: string | undefined, recorded?: Provenance['cifar10Dir']): Provenance['cifar10Dir'] {
+  if (option !== undefined) {
+    const dir = path.resolve(option);
+    const problem = cifar10DirProblem(dir);
+    if (problem) throw new UsageError(`--data-dir: ${problem}`);
+    return { path: dir, from: '--data-dir' };
+  }
+  if (recorded) return recorded;
+  const env = process.env[CIFAR10_ENV];
+  return env ? { path: path.resolve(env), from: CIFAR10_ENV } : undefined;
 }
 
 export function claimSeed(runSeed: number, claimId: string): number {
@@ -104,6 +125,7 @@ export interface RunOutcome {
 /** Starts a new run of the given claims. */
 export async function runClaims(options: RunOptions): Promise<RunOutcome> {
   const { claims, tier, seed, outDir } = options;
+  const data = chooseDataDir(options.dataDir);
   const tfjs = await chooseTfjsBackend(claims, options.backend);
   if (tfjs) options.onEvent?.({ type: 'backend', line: tfjs.line });
   const id = newRunId(tier);
@@ -118,10 +140,10 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
     selection: options.selection,
     claims: claims.map((c) => c.spec.id),
     ...(options.shard ? { shard: options.shard } : {}),
-    provenance: collectProvenance(tfjs ? `${FLOAT64_BACKEND}; tfjs ${tfjs.line}` : FLOAT64_BACKEND),
+    provenance: { ...collectProvenance(tfjs ? `${FLOAT64_BACKEND}; tfjs ${tfjs.line}` : FLOAT64_BACKEND), ...(data ? { cifar10Dir: data } : {}) },
     startedAt: new Date().toISOString(),
   };
-  return executeRun(manifest, dir, claims, { ...options, engineFor: engineNamer(tfjs), ...(tfjs ? { tfjsBackend: tfjs.name } : {}) });
+  return executeRun(manifest, dir, claims, { ...options, engineFor: engineNamer(tfjs), ...(tfjs ? { tfjsBackend: tfjs.name } : {}), ...(data ? { dataDir: data.path } : {}) });
 }
 
 /**
@@ -129,7 +151,7 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
  * run's own tier and seed, and marks it complete. Refuses while the run's writer is still alive.
  */
 export async function resumeRun(
-  options: Pick<RunOptions, 'outDir' | 'claims' | 'jobs' | 'backend' | 'timeoutSeconds' | 'memoryMiB' | 'onEvent'> & {
+  options: Pick<RunOptions, 'outDir' | 'claims' | 'jobs' | 'backend' | 'timeoutSeconds' | 'memoryMiB' | 'dataDir' | 'onEvent'> & {
     runId: string;
     /** Also re-run the claims whose stored verdict is `error` (by default a claim that died stays dead). */
     retryErrors?: boolean;
@@ -149,6 +171,7 @@ export async function resumeRun(
   const gone = missing.filter((id) => !known.has(id));
   if (gone.length > 0) throw new UsageError(`cannot resume ${manifest.id}: no spec for ${gone.join(', ')} any more`);
   const pending = missing.map((id) => known.get(id) as LoadedClaim);
+  const data = chooseDataDir(options.dataDir, manifest.provenance.cifar10Dir);
   const tfjs = await chooseTfjsBackend(pending, options.backend);
   if (tfjs) options.onEvent?.({ type: 'backend', line: tfjs.line });
   const resumed: RunManifest = {
@@ -156,9 +179,10 @@ export async function resumeRun(
     status: 'running',
     writer: currentWriter(),
     resumedAt: [...(manifest.resumedAt ?? []), new Date().toISOString()],
+    provenance: { ...manifest.provenance, ...(data ? { cifar10Dir: data } : {}) },
   };
   const { endedAt: _ended, ...unfinished } = resumed;
-  return executeRun(unfinished, dir, pending, { ...options, tier: manifest.tier, seed: manifest.seed, engineFor: engineNamer(tfjs), ...(tfjs ? { tfjsBackend: tfjs.name } : {}) }, stored);
+  return executeRun(unfinished, dir, pending, { ...options, tier: manifest.tier, seed: manifest.seed, engineFor: engineNamer(tfjs), ...(tfjs ? { tfjsBackend: tfjs.name } : {}), ...(data ? { dataDir: data.path } : {}) }, stored);
 }
 
 /** The valid result.json of each claim of a run that has one. */
@@ -180,7 +204,7 @@ async function executeRun(
   manifest: RunManifest,
   dir: string,
   claims: LoadedClaim[],
-  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'timeoutSeconds' | 'memoryMiB' | 'onEvent'> & { engineFor: (claim: LoadedClaim) => string; tfjsBackend?: string },
+  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'timeoutSeconds' | 'memoryMiB' | 'dataDir' | 'onEvent'> & { engineFor: (claim: LoadedClaim) => string; tfjsBackend?: string },
   earlier: Map<string, ClaimResult> = new Map(),
 ): Promise<RunOutcome> {
   const release = acquireRunLock(dir);
@@ -203,6 +227,7 @@ async function executeRun(
         jobs: options.jobs ?? defaultJobs(),
         engine: options.engineFor(claim),
         ...(options.tfjsBackend !== undefined && claim.spec.precision === 'float32' ? { tfjsBackend: options.tfjsBackend } : {}),
+        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
         onEvent: options.onEvent,
       };
       let result: ClaimResult;
@@ -252,6 +277,8 @@ export interface ClaimRunContext {
   engine: string;
   /** The tfjs backend the run chose, for float32 claims: a claim's own process must select it again. */
   tfjsBackend?: string;
+  /** The run's CIFAR-10 folder (`chooseDataDir`): a claim's own process gets it here, not from the parent's arguments. */
+  dataDir?: string;
   tier: Tier;
   seed: number;
   outDir: string;
@@ -343,6 +370,7 @@ export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Pro
       rng: createRng(seed),
       progress: (done, total) => run.onEvent?.({ type: 'progress', claimId: spec.id, done, total, ...(controlId ? { controlId } : {}) }),
       jobs: run.jobs,
+      ...(run.dataDir !== undefined ? { dataDir: run.dataDir } : {}),
     });
     try {
       const kind = experimentKinds.get(spec.experiment.kind);

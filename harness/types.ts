@@ -266,6 +266,8 @@ export interface Provenance {
   memoryGiB: number;
   hostname: string;
   backend: string;
+  /** The CIFAR-10 folder the run's claims read, when one was configured, and where it came from. */
+  cifar10Dir?: { path: string; from: '--data-dir' | 'CLAIMBENCH_CIFAR10_DIR' };
 }
 
 export interface RunManifest {

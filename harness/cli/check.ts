@@ -8,7 +8,7 @@ import { readRuns } from '../store';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 import { MARK, parseJobs, parseSeed, parseTier, progressPrinter } from './run';
 
-const usage = 'claimbench check <ids|globs…> [--tier T] [--in DIR] [--seed N] [--jobs N] [--backend NAME] [--json] [--claims DIR]';
+const usage = 'claimbench check <ids|globs…> [--tier T] [--in DIR] [--seed N] [--jobs N] [--backend NAME] [--data-dir DIR] [--json] [--claims DIR]';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -17,7 +17,7 @@ export const checkCommand: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { ...claimsOption, tier: { type: 'string', default: 'quick' }, in: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
+      { ...claimsOption, tier: { type: 'string', default: 'quick' }, in: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
       usage,
     );
     if (positionals.length === 0) throw new UsageError(`check needs the ids or globs of the claims to check ('*' for all)\nusage: ${usage}`);
@@ -38,7 +38,7 @@ export const checkCommand: Command = {
     const baselineSeeds = [...new Set([...baselines.values()].flatMap((b) => (b ? [runs.find((r) => r.manifest.id === b.runId)?.manifest.seed ?? 1] : [])))];
     const seed = values.seed !== undefined ? parseSeed(values.seed) : baselineSeeds.length === 1 ? baselineSeeds[0] : 1;
     const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs);
-    const { manifest, results } = await runClaims({ claims, tier, seed, outDir: inDir, selection: positionals, jobs, backend: values.backend, onEvent: values.json ? undefined : progressPrinter(claims) });
+    const { manifest, results } = await runClaims({ claims, tier, seed, outDir: inDir, selection: positionals, jobs, backend: values.backend, dataDir: values['data-dir'], onEvent: values.json ? undefined : progressPrinter(claims) });
     const comparisons = results.map((r) => compareResults(claims.find((c) => c.spec.id === r.claimId)!.spec, baselines.get(r.claimId) ?? null, r));
     if (values.json) {
       console.log(JSON.stringify({ run: { id: manifest.id, dir: path.join(inDir, 'runs', manifest.id) }, seed, noBaseline: unmatched, comparisons }));

@@ -10,8 +10,9 @@ import { formatDuration, formatNumber, withMinusSign } from '../format';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
 
 const usage =
-  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--jobs N] [--backend NAME] [--timeout SECONDS] [--memory MiB] [--json] [--report] [--site DIR] [--claims DIR]\n' +
-  '       claimbench run --resume <run-id> [--retry-errors] [--out DIR] [--timeout SECONDS] [--memory MiB] [--json] [--report]';
+  'claimbench run [ids|globs…] [--tier quick|full|paper] [--out DIR] [--seed N] [--shard i/n] [--jobs N] [--backend NAME] [--timeout SECONDS] [--memory MiB] [--data-dir DIR] [--json] [--report] [--site DIR] [--claims DIR]\n' +
+  '       claimbench run --resume <run-id> [--retry-errors] [--out DIR] [--timeout SECONDS] [--memory MiB] [--data-dir DIR] [--json] [--report]\n' +
+  '  --data-dir DIR: the folder of the CIFAR-10 binary release (data_batch_1.bin …), over $CLAIMBENCH_CIFAR10_DIR';
 
 export const runCommand: Command = {
   name: 'run',
@@ -34,6 +35,7 @@ export const runCommand: Command = {
         backend: { type: 'string' },
         timeout: { type: 'string' },
         memory: { type: 'string' },
+        'data-dir': { type: 'string' },
         'retry-errors': { type: 'boolean' },
       },
       usage,
@@ -44,6 +46,7 @@ export const runCommand: Command = {
     const limits = {
       ...(values.timeout === undefined ? {} : { timeoutSeconds: parsePositive('--timeout', values.timeout) }),
       ...(values.memory === undefined ? {} : { memoryMiB: parsePositive('--memory', values.memory, true) }),
+      ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
     };
     let outcome: RunOutcome;
     if (values.resume !== undefined) {

@@ -39,7 +39,7 @@ import { forwardLayers, inputGramExtremes, kaimingWeights } from '../../numerics
 import type { CostEstimate, ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue } from '../types';
 import { conditioningPlots } from './wide-net-conditioning-plots';
-import { type WideNetDataSpec, dataRecipe, wideNetDataSchema, wideNetSubset } from './wide-net-data';
+import { type WideNetDataSpec, dataEvidence, wideNetDataSchema, wideNetSubset } from './wide-net-data';
 
 export interface ConditioningParams {
   data: WideNetDataSpec;
@@ -295,7 +295,7 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
       const widths = layerWidths(width, params.network.depth, params.network.widthFactor);
       for (let seed = 0; seed < params.seeds; seed++) {
         const rng = ctx.rng.fork(`config-${c}-seed-${seed}`);
-        const subset = wideNetSubset(params.data, examples, rng.fork('data'));
+        const subset = wideNetSubset(params.data, examples, rng.fork('data'), ctx.dataDir);
         data.push({ config: c, seed, width, examples, indices: subset.indices, sha256: subset.sha256 });
         const weights = kaimingWeights(subset.d, widths, rng.fork('weights'));
         params.renormalise.forEach((renormalise, arm) => {
@@ -326,7 +326,7 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
       evidence: {
         description:
           'runs[]: one per (config, seed, renormalisation arm): config index, seed, renormalise, width, examples, and per layer ℓ = 1…depth the extreme eigenvalues of the Gram z_ℓz_ℓᵀ of its output features (method: eigh, or QR of z_ℓᵀ when cond > 1e6), the App. F.2 proxies of Gram/width (min/max diagonal, max |off-diagonal|, max off-diagonal row sum), and for the first arm the extreme eigenvalues of the input Gram of the layer that reads z_ℓ on the first inputGramExamples examples; dual[ℓ−1]: the infinite-width kernel K_ℓ’s extreme eigenvalues, Lemma 7’s lower and Gershgorin’s upper bound. data[]: per (config, seed) the pool indices and sha256 of the scaled inputs. See the module comment of harness/experiments/wide-net-conditioning.ts for how each metric is computed from these.',
-        recipe: dataRecipe(params.data),
+        ...dataEvidence(params.data, ctx.dataDir),
         data,
         runs: runs as unknown as JsonValue,
       },

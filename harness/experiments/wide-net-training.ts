@@ -24,7 +24,7 @@ import type { CostEstimate, ExperimentKind } from '../registry';
 import { GEMM_FLOPS_PER_SECOND } from './wide-net-conditioning';
 import type { ExperimentOutput, JsonValue } from '../types';
 import { trainingPlots } from './wide-net-training-plots';
-import { type WideNetDataSpec, dataRecipe, wideNetDataSchema, wideNetSubset } from './wide-net-data';
+import { type WideNetDataSpec, dataEvidence, wideNetDataSchema, wideNetSubset } from './wide-net-data';
 
 export interface TrainingParams {
   data: WideNetDataSpec;
@@ -164,7 +164,7 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
       // Data and initialisation depend on (depth, activation, examples, seed), not on the learning rate:
       // the learning rates are compared on the same networks.
       const rng = ctx.rng.fork(`depth-${depth}-${activation}-n-${examples}-seed-${seed}`);
-      const subset = wideNetSubset(params.data, examples, rng.fork('data'));
+      const subset = wideNetSubset(params.data, examples, rng.fork('data'), ctx.dataDir);
       const trace = trainWideNet(
         {
           inputDim: subset.d,
@@ -191,7 +191,7 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
       evidence: {
         description:
           'runs[]: one per (depth, activation, learning rate, examples, seed) with the data subset (pool indices, sha256 of the scaled inputs) and per epoch k = 0…epochs (before step k+1): loss f_k, λmin/λmax/ln cond of the last layer Gram, ‖W_L‖₂, ‖h_{L−1} − h_{L−1}(0)‖_F, Lemma 9’s b_k, and for MSE μ_k, L_k, γ_k, the Lipschitz estimate G_k and the Lemma 3+4 bound; ratios[k] = f_{k+1}/(γ_k f_k) and their running products. Metrics from these as in the module comment of harness/experiments/wide-net-training.ts.',
-        recipe: dataRecipe(params.data),
+        ...dataEvidence(params.data, ctx.dataDir),
         runs: runs as unknown as JsonValue,
       },
       plots: trainingPlots(params, runs),
