@@ -7,7 +7,8 @@
  *
  * `--compare torch` runs, instead of the suites, the side-by-side comparison with PyTorch of
  * bench/torch-compare.ts, and stores its ratios in the record's `comparison` field. Without a Python
- * that imports torch it says so and exits 0 (torch is a benchmark-time tool, never a dependency).
+ * that imports torch it says so and exits 0 (torch is a benchmark-time tool, never a dependency). A
+ * workload whose two sides disagree is listed and not timed, and makes the exit status 1.
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,8 @@ import { registerFryeBenchmarks } from './frye.bench';
 import { registerMinresQlpBenchmarks } from './minres-qlp.bench';
 import { registerSpectralBenchmarks } from './spectral.bench';
 import { ratiosToWasm, registerTfjsBenchmarks } from './tfjs.bench';
-import { type Comparison, compareWithTorch, findTorchPython, fmt } from './torch-compare';
+import { type Comparison, compareIfTorchAvailable, fmt } from './torch-compare';
+import { compareWorkloads } from './torch-workloads';
 import { registerWc2022Benchmarks } from './wc2022.bench';
 
 interface Suite {
@@ -63,16 +65,16 @@ async function main(): Promise<void> {
   };
   if (values.compare !== undefined) {
     if (values.compare !== 'torch') throw new Error(`--compare takes 'torch', got '${values.compare}'`);
-    const python = findTorchPython();
-    if (!python) {
-      console.log('torch comparison skipped: no Python here imports torch (Debian: apt-get install python3-torch libopenblas0-pthread; or set CLAIMBENCH_PYTHON)');
+    const result = await compareIfTorchAvailable(compareWorkloads, { pairs: Number(values.pairs), samples: Number(values.samples), filter }, (line) => process.stderr.write(`${line}\n`));
+    if ('skipped' in result) {
+      console.log(result.skipped);
       return;
     }
-    const { comparison, records: ours } = await compareWithTorch(python, { pairs: Number(values.pairs), samples: Number(values.samples), filter }, (line) => process.stderr.write(`${line}\n`));
-    records.push(...ours);
-    const file = store({ comparison });
-    printComparison(comparison);
+    records.push(...result.records);
+    const file = store({ comparison: result.comparison });
+    printComparison(result.comparison);
     console.log(`stored ${file}`);
+    if (result.comparison.disagreements.length > 0) process.exitCode = 1;
     return;
   }
   for (const suite of SUITES) {
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
 }
 
 function printComparison(c: Comparison): void {
-  console.log(`torch ${c.torch.torch} via ${c.torch.python}, ${c.torch.threads} thread(s); BLAS/LAPACK: ${c.torch.blas.join(', ') || 'none found'}`);
+  console.log(`torch ${c.torch.torch} via ${c.torch.python}, ${c.torch.threads} thread(s); BLAS: ${c.torch.blas.implementation}${c.torch.blas.libraries.length ? ` (${c.torch.blas.libraries.join(', ')})` : ''}`);
   console.log(`CPU time per call, ${c.pairs} interleaved rounds of ${c.samples} samples a side; load average ${c.loadAverage.before.map((x) => x.toFixed(2)).join(' ')} before, ${c.loadAverage.after.map((x) => x.toFixed(2)).join(' ')} after`);
   console.table(
     c.rows.map((r) => ({
@@ -113,6 +115,10 @@ function printComparison(c: Comparison): void {
       agreement: r.agreement.toExponential(1),
     })),
   );
+  for (const d of c.disagreements) {
+    console.log(`NOT TIMED: ${d.workload}: ${d.worst} differs from torch's by ${d.agreement.toExponential(1)} relative (tolerance ${d.tolerance.toExponential(0)})`);
+  }
+  for (const w of c.torch.warnings) console.log(`torch warning: ${w}`);
 }
 
 main().catch((err) => {

@@ -1,33 +1,38 @@
 /**
  * `npm run bench -- --compare torch`: the workloads of bench/torch-workloads.ts timed here and in
- * PyTorch (bench/torch/workloads.py, a worker process started once) in the same invocation.
+ * PyTorch (bench/torch/workloads.py, a worker process started once, bench/torch-worker.ts) in the same
+ * invocation.
  *
- * Protocol, per task: each side first times one call to choose a batch of calls lasting ~TARGET_MS,
- * then `pairs` rounds each time `samples` batches on both sides, alternating which side goes first,
- * so that both see the same drift in machine load. A sample is the CPU time of its batch per call
- * (process CPU time on both sides: on a shared machine wall time mostly measures the other tenants;
- * wall times are recorded too). A round's ratio is ours/torch of the two sides' median samples; the
- * report gives the min/median/max of the rounds' ratios, and the load average before and after.
+ * Before timing, both sides compute each workload's checked quantities at θ₀ (loss, gradient, H·v and
+ * H where a Hessian task exists, a matrix result, or a Newton step and its solver's scalars), and the
+ * agreement (bench/torch-stats.ts: the largest relative difference over the quantities) is compared
+ * with the workload's tolerance. A workload that disagrees is reported and not timed: a ratio between
+ * two different computations means nothing.
  *
- * Before timing, both sides compute loss, gradient, H·v (and H where a Hessian task exists) or the
- * matrix result at θ₀, and the largest entry-wise difference relative to the largest entry is
- * reported: it shows that both sides compute the same functions.
+ * Protocol, per task: each side times one warm-up call; unless it took HEAVY_MS or more, three more
+ * calls choose a batch lasting ~TARGET_MS. Then `pairs` rounds each time `samples` batches on both
+ * sides, alternating which side goes first, so that both see the same drift in machine load. A sample
+ * is the CPU time of its batch per call (process CPU time on both sides: on a shared machine wall time
+ * mostly measures the other tenants; wall times are recorded too). A round's ratio is ours/torch of the
+ * two sides' median samples; the report gives the min/median/max of the rounds' ratios, and the load
+ * average before and after.
  *
  * Both sides use one thread: torch.set_num_threads(1); our float64 engine is single-threaded, and so
  * is tfjs-backend-wasm here (its thread count is in the workload label).
  */
 
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import type { BenchTaskRecord } from '../harness/bench-history';
-import { packageRoot } from '../harness/paths';
-import { type CompareTask, type CompareWorkload, compareWorkloads, type Reference, writeManifest } from './torch-workloads';
+import { median } from '../harness/fit';
+import { type BlasInfo, type CompareRow, type Round, type Samples, agreement, detectBlas, summariseTask } from './torch-stats';
+import { findTorchPython, TorchWorker, torchPythonCandidates } from './torch-worker';
+import { type CompareTask, type CompareWorkload, writeManifest } from './torch-workloads';
 
 const TARGET_MS = 25;
-const WORKER = path.join(packageRoot(), 'bench', 'torch', 'workloads.py');
+/** A warm-up call at least this long makes a batch of one call, without further calibration calls. */
+const HEAVY_MS = 250;
 
 export interface CompareOptions {
   pairs: number;
@@ -35,30 +40,21 @@ export interface CompareOptions {
   filter: RegExp | null;
 }
 
-interface Spread {
-  min: number;
-  median: number;
-  max: number;
-}
-
-export interface CompareRow {
-  workload: string;
-  task: string;
-  oursCpuMs: Spread;
-  torchCpuMs: Spread;
-  /** ours/torch per round, CPU time. */
-  ratio: Spread;
-  /** ours/torch of the median wall times over all rounds. */
-  wallRatio: number;
-  /** max |ours − torch| / max |torch| over the checked quantities of the workload. */
-  agreement: number;
-}
-
 export interface TorchInfo {
   python: string;
   torch: string;
   threads: number;
-  blas: string[];
+  blas: BlasInfo;
+  /** Python warnings the worker raised during the comparison, each once. */
+  warnings: string[];
+}
+
+export interface Disagreement {
+  workload: string;
+  /** The agreement found, the quantity it came from, and the workload's tolerance it exceeded. */
+  agreement: number;
+  worst: string;
+  tolerance: number;
 }
 
 export interface Comparison {
@@ -67,44 +63,75 @@ export interface Comparison {
   pairs: number;
   samples: number;
   rows: CompareRow[];
+  /** Workloads whose two sides disagreed, so they were not timed. */
+  disagreements: Disagreement[];
 }
 
-/** The first Python that can import torch: $CLAIMBENCH_PYTHON, python3, /usr/bin/python3 (Debian's torch). */
-export function findTorchPython(): string | null {
-  const candidates = [process.env.CLAIMBENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
-  for (const candidate of candidates) {
-    if (spawnSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return candidate;
-  }
-  return null;
+export interface ComparisonResult {
+  comparison: Comparison;
+  records: BenchTaskRecord[];
 }
 
-class Worker {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: AsyncIterator<string>;
+const selected = (options: CompareOptions, workload: CompareWorkload, task: CompareTask): boolean => !options.filter || options.filter.test(`${workload.label}: ${task.name}`);
 
-  constructor(python: string) {
-    this.child = spawn(python, [WORKER], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
-    this.child.stderr.on('data', (chunk) => process.stderr.write(`torch: ${chunk}`));
-    this.lines = readline.createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+/**
+ * The comparison when some Python imports torch; otherwise `skipped` says why, and the workloads are
+ * never built.
+ */
+export async function compareIfTorchAvailable(
+  workloads: () => Promise<CompareWorkload[]>,
+  options: CompareOptions,
+  log: (line: string) => void,
+  candidates: readonly string[] = torchPythonCandidates(),
+): Promise<ComparisonResult | { skipped: string }> {
+  const python = findTorchPython(candidates);
+  if (!python) {
+    return { skipped: `torch comparison skipped: no Python here imports torch (tried ${candidates.join(', ')}; Debian: apt-get install python3-torch libopenblas0-pthread; or set CLAIMBENCH_PYTHON)` };
   }
-
-  async ask<T>(request: Record<string, unknown>): Promise<T> {
-    this.child.stdin.write(`${JSON.stringify(request)}\n`);
-    const { value, done } = await this.lines.next();
-    if (done) throw new Error(`the torch worker exited while answering ${JSON.stringify(request)}`);
-    const reply = JSON.parse(value) as T & { error?: string };
-    if (reply.error) throw new Error(`torch worker: ${reply.error}`);
-    return reply;
-  }
-
-  close(): void {
-    this.child.stdin.end();
-  }
+  return compareWithTorch(python, await workloads(), options, log);
 }
 
-interface Samples {
-  cpuMs: number[];
-  wallMs: number[];
+export async function compareWithTorch(python: string, all: readonly CompareWorkload[], options: CompareOptions, log: (line: string) => void): Promise<ComparisonResult> {
+  const before = os.loadavg();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimbench-torch-'));
+  const warnings: string[] = [];
+  const worker = new TorchWorker(python, (warning) => {
+    if (warnings.includes(warning)) return;
+    warnings.push(warning);
+    log(`torch warning: ${warning}`);
+  });
+  try {
+    const workloads = all.filter((w) => w.tasks.some((t) => selected(options, w, t)));
+    const reply = await worker.ask<{ python: string; torch: string; threads: number; mapped: string[] }>({ cmd: 'info' });
+    const info: TorchInfo = { python: `${python} (${reply.python})`, torch: reply.torch, threads: reply.threads, blas: detectBlas(reply.mapped), warnings };
+    log(`torch ${info.torch}, ${info.threads} thread(s), BLAS: ${info.blas.implementation}${info.blas.libraries.length ? ` (${info.blas.libraries.join(', ')})` : ''}`);
+    if (!info.blas.optimised) log('torch has no optimised BLAS mapped: its times are not those of the fair peer (Debian: apt-get install libopenblas0-pthread)');
+    await worker.ask({ cmd: 'load', manifest: writeManifest(workloads, dir) });
+    const rows: CompareRow[] = [];
+    const records: BenchTaskRecord[] = [];
+    const disagreements: Disagreement[] = [];
+    for (const workload of workloads) {
+      const agreed = agreement(await workload.reference(), await worker.ask({ cmd: 'check', workload: workload.id, hessian: workload.hessian }));
+      if (!(agreed.value <= workload.tolerance)) {
+        disagreements.push({ workload: workload.label, agreement: agreed.value, worst: agreed.worst, tolerance: workload.tolerance });
+        const why = agreed.missing.length ? `computed by one side only: ${agreed.missing.join(', ')}` : `${agreed.worst} differs by ${agreed.value.toExponential(1)} relative`;
+        log(`${workload.label}: DISAGREES with torch (${why}; tolerance ${workload.tolerance.toExponential(0)}): not timed`);
+        continue;
+      }
+      log(`${workload.label}: agreement with torch ${agreed.value.toExponential(1)} (worst: ${agreed.worst}; tolerance ${workload.tolerance.toExponential(0)})`);
+      for (const task of workload.tasks) {
+        if (!selected(options, workload, task)) continue;
+        const { row, record } = summariseTask(workload.label, task.name, await timeTask(worker, workload, task, options), agreed.value);
+        rows.push(row);
+        records.push(record);
+        log(`  ${task.name}: ours ${fmt(row.oursCpuMs.median)} ms, torch ${fmt(row.torchCpuMs.median)} ms, ratio ${row.ratio.median.toFixed(2)} [${row.ratio.min.toFixed(2)}, ${row.ratio.max.toFixed(2)}]`);
+      }
+    }
+    return { comparison: { torch: info, loadAverage: { before, after: os.loadavg() }, pairs: options.pairs, samples: options.samples, rows, disagreements }, records };
+  } finally {
+    worker.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function timeOurs(task: CompareTask, samples: number, batch: number): Promise<Samples> {
@@ -122,115 +149,30 @@ async function timeOurs(task: CompareTask, samples: number, batch: number): Prom
   return out;
 }
 
-function batchFor(msPerCall: number): number {
-  return Math.max(1, Math.min(10_000, Math.ceil(TARGET_MS / Math.max(msPerCall, 1e-4))));
+/** The batch for a task: 1 after a heavy warm-up call, else enough calls for ~TARGET_MS by three more calls. */
+async function calibrate(measure: (samples: number, batch: number, warmup: boolean) => Promise<Samples>): Promise<number> {
+  const warm = (await measure(1, 1, true)).cpuMs[0];
+  if (warm >= HEAVY_MS) return 1;
+  const ms = median((await measure(3, 1, false)).cpuMs);
+  return Math.max(1, Math.min(10_000, Math.ceil(TARGET_MS / Math.max(ms, 1e-4))));
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
-}
-
-function spread(values: readonly number[]): Spread {
-  return { min: Math.min(...values), median: median(values), max: Math.max(...values) };
-}
-
-/** max |a − b| / max |b| over every quantity both references have. */
-function agreement(ours: Reference, torch: Record<string, number | number[]>): number {
-  let diff = 0;
-  let scale = 0;
-  for (const [key, value] of Object.entries(ours)) {
-    const other = torch[key];
-    if (other === undefined) continue;
-    const a = typeof value === 'number' ? [value] : Array.from(value);
-    const b = typeof other === 'number' ? [other] : other;
-    if (a.length !== b.length) return Infinity;
-    for (let q = 0; q < a.length; q++) {
-      diff = Math.max(diff, Math.abs(a[q] - b[q]));
-      scale = Math.max(scale, Math.abs(b[q]));
-    }
-  }
-  return diff / (scale || 1);
-}
-
-export async function compareWithTorch(python: string, options: CompareOptions, log: (line: string) => void): Promise<{ comparison: Comparison; records: BenchTaskRecord[] }> {
-  const before = os.loadavg();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimbench-torch-'));
-  const worker = new Worker(python);
-  try {
-    const workloads = (await compareWorkloads()).filter((w) => !options.filter || w.tasks.some((t) => options.filter!.test(`${w.label}: ${t.name}`)));
-    const info = await worker.ask<TorchInfo>({ cmd: 'info' });
-    info.python = `${python} (${info.python})`;
-    log(`torch ${info.torch}, ${info.threads} thread(s), BLAS/LAPACK mapped: ${info.blas.join(', ') || 'none found'}`);
-    await worker.ask({ cmd: 'load', manifest: writeManifest(workloads, dir) });
-    const rows: CompareRow[] = [];
-    const records: BenchTaskRecord[] = [];
-    for (const workload of workloads) {
-      const agreed = agreement(await workload.reference(), await worker.ask({ cmd: 'check', workload: workload.id, hessian: workload.hessian }));
-      log(`${workload.label}: agreement with torch ${agreed.toExponential(1)}`);
-      for (const task of workload.tasks) {
-        if (options.filter && !options.filter.test(`${workload.label}: ${task.name}`)) continue;
-        rows.push(await compareTask(worker, workload, task, options, agreed, records));
-        const r = rows[rows.length - 1];
-        log(`  ${task.name}: ours ${fmt(r.oursCpuMs.median)} ms, torch ${fmt(r.torchCpuMs.median)} ms, ratio ${r.ratio.median.toFixed(2)} [${r.ratio.min.toFixed(2)}, ${r.ratio.max.toFixed(2)}]`);
-      }
-    }
-    return { comparison: { torch: info, loadAverage: { before, after: os.loadavg() }, pairs: options.pairs, samples: options.samples, rows }, records };
-  } finally {
-    worker.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function compareTask(worker: Worker, workload: CompareWorkload, task: CompareTask, options: CompareOptions, agreed: number, records: BenchTaskRecord[]): Promise<CompareRow> {
-  const ask = (samples: number, batch: number): Promise<Samples> => worker.ask<Samples>({ cmd: 'time', workload: workload.id, task: task.name, samples, batch });
-  await timeOurs(task, 1, 1); // warm-up
-  const oursBatch = batchFor(median((await timeOurs(task, 3, 1)).cpuMs));
-  const torchBatch = batchFor(median((await ask(3, 1)).cpuMs));
-  const ours: Samples = { cpuMs: [], wallMs: [] };
-  const torch: Samples = { cpuMs: [], wallMs: [] };
-  const ratios: number[] = [];
-  const oursMedians: number[] = [];
-  const torchMedians: number[] = [];
+async function timeTask(worker: TorchWorker, workload: CompareWorkload, task: CompareTask, options: CompareOptions): Promise<Round[]> {
+  const ours = (samples: number, batch: number): Promise<Samples> => timeOurs(task, samples, batch);
+  const torch = (samples: number, batch: number, warmup = false): Promise<Samples> => worker.ask<Samples>({ cmd: 'time', workload: workload.id, task: task.name, samples, batch, warmup });
+  const oursBatch = await calibrate(ours);
+  const torchBatch = await calibrate(torch);
+  const rounds: Round[] = [];
   for (let round = 0; round < options.pairs; round++) {
-    let a: Samples;
-    let b: Samples;
     if (round % 2 === 0) {
-      a = await timeOurs(task, options.samples, oursBatch);
-      b = await ask(options.samples, torchBatch);
+      const a = await ours(options.samples, oursBatch);
+      rounds.push({ ours: a, torch: await torch(options.samples, torchBatch) });
     } else {
-      b = await ask(options.samples, torchBatch);
-      a = await timeOurs(task, options.samples, oursBatch);
+      const b = await torch(options.samples, torchBatch);
+      rounds.push({ ours: await ours(options.samples, oursBatch), torch: b });
     }
-    for (const [into, from] of [[ours, a], [torch, b]] as const) {
-      into.cpuMs.push(...from.cpuMs);
-      into.wallMs.push(...from.wallMs);
-    }
-    oursMedians.push(median(a.cpuMs));
-    torchMedians.push(median(b.cpuMs));
-    ratios.push(median(a.cpuMs) / median(b.cpuMs));
   }
-  const mean = ours.cpuMs.reduce((s, x) => s + x, 0) / ours.cpuMs.length;
-  const sd = Math.sqrt(ours.cpuMs.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, ours.cpuMs.length - 1));
-  records.push({
-    suite: 'torch comparison (ours, CPU time)',
-    task: `${workload.label}: ${task.name}`,
-    samples: ours.cpuMs.length,
-    meanMs: mean,
-    medianMs: median(ours.cpuMs),
-    minMs: Math.min(...ours.cpuMs),
-    rmePercent: ((1.96 * sd) / Math.sqrt(ours.cpuMs.length) / mean) * 100,
-  });
-  return {
-    workload: workload.label,
-    task: task.name,
-    oursCpuMs: spread(oursMedians),
-    torchCpuMs: spread(torchMedians),
-    ratio: spread(ratios),
-    wallRatio: median(ours.wallMs) / median(torch.wallMs),
-    agreement: agreed,
-  };
+  return rounds;
 }
 
 export function fmt(ms: number): string {

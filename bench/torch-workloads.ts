@@ -8,7 +8,12 @@
  * Sizes are those the claims run at: the Frye (2020) autoencoder and classifier on 10 000 MNIST
  * images, its over-parameterised memoriser on 50, the (1,4,7,1) tanh net of the engine benchmark,
  * wc2022's layer products and Gram spectra (width 1000, n = 100 and 500), and the float32
- * 784→100→100→10 MLP of the tfjs benchmark on 1000 synthetic samples.
+ * 784→100→100→10 MLP of the tfjs benchmark on 1000 synthetic samples; and the Newton step of one
+ * Newton-MR iteration on the autoencoder (gradient, then MINRES-QLP on Hp = −g, bench/torch/minres_qlp.py
+ * mirroring numerics/minres-qlp.ts).
+ *
+ * Each workload has the tolerance its agreement check must meet before it is timed (the largest
+ * per-quantity relative difference, bench/torch-stats.ts): see the constants below for why each.
  */
 
 import * as fs from 'node:fs';
@@ -19,8 +24,11 @@ import { createRng, type Rng } from '../harness/rng';
 import { kaimingNormal, type LossSpec, type MlpSpec, mlpObjective } from '../models';
 import type { Dataset64 } from '../models/objective';
 import { describeChoice, selectBackend, tfjsMlpObjective } from '../models/tfjs';
+import { FRYE_MINRES_OPTIONS } from '../numerics/critical-points';
 import { eigh } from '../numerics/eigh';
 import { gemm } from '../numerics/gemm';
+import { minresQlp } from '../numerics/minres-qlp';
+import type { Quantities } from './torch-stats';
 
 export interface CompareTask {
   name: string;
@@ -29,8 +37,32 @@ export interface CompareTask {
   async?: boolean;
 }
 
-/** What our side computes at θ₀ for the agreement check: loss, gradient, H·v, H (or a matrix result). */
-export type Reference = Record<string, number | ArrayLike<number>>;
+/**
+ * Float64 workloads compute one closed-form function on both sides, with different summation orders:
+ * the differences are rounding, ~1e-15–1e-13 of the largest entry for these sizes (sums over 10 000
+ * samples, inner dimensions of 1000). 1e-10 leaves three orders of margin and still flags any
+ * difference of definition (a scaling, a layout, a missing term), which shows at 1e-4 or more.
+ */
+const FLOAT64_TOLERANCE = 1e-10;
+/**
+ * Float32 (tfjs against torch float32): rounding is ~1e-7 a term, accumulated over 1000 samples and
+ * two backward passes, ~1e-5 of the largest entry; 1e-3 ("three digits") flags differences of definition.
+ */
+const FLOAT32_TOLERANCE = 1e-3;
+/**
+ * The Newton step: 346 Lanczos steps without reorthogonalisation. The two sides' products differ by
+ * rounding (FLOAT64_TOLERANCE's reason), and the Krylov recurrence carries those differences through
+ * every step, amplified by the conditioning the solver sees (its estimate ~3e2 at θ₀) and by the loss
+ * of orthogonality; 1e-6 still fails for a different operator, right-hand side or recurrence, which
+ * change p at O(1).
+ */
+const NEWTON_TOLERANCE = 1e-6;
+/**
+ * Lanczos steps of the Newton step: at θ₀ Frye's rtol 5e-4 ends MR-QLP after 346, the Newton-MR
+ * iteration of 356 HVPs (346 + 2 for the final norms + 8 Hutchinson probes) of bench/frye.bench.ts.
+ * The workload fixes the count (rtol 0, maxit 346) so both sides do the same work at every θ.
+ */
+const NEWTON_STEPS = 346;
 
 export interface CompareWorkload {
   id: string;
@@ -39,9 +71,12 @@ export interface CompareWorkload {
   manifest: Record<string, unknown>;
   files: Record<string, Float64Array>;
   tasks: CompareTask[];
-  reference(): Reference | Promise<Reference>;
+  /** What our side computes at θ₀ for the agreement check, under the names torch's `check` reply uses. */
+  reference(): Quantities | Promise<Quantities>;
   /** Whether the agreement check includes the full Hessian. */
   hessian: boolean;
+  /** The largest agreement (per-quantity relative difference) at which the workload is timed. */
+  tolerance: number;
 }
 
 const SEED = 2;
@@ -93,6 +128,39 @@ function float64Mlp(
       return { loss: value, gradient, hvp: objective.hvp(thetas[0], v), ...(hessian ? { hessian: objective.hessian(thetas[0]) } : {}) };
     },
     hessian,
+    tolerance: FLOAT64_TOLERANCE,
+  };
+}
+
+/**
+ * The Newton step of a Newton-MR iteration (numerics/critical-points.ts): g = ∇L(θ), then MINRES-QLP
+ * with Frye's settings on Hp = −g by HVPs at θ, for a fixed NEWTON_STEPS Lanczos steps (plus the two
+ * products of its final norms). Calls alternate between θ₀ and θ₁, so each pays for its gradient and
+ * the θ-dependent pass its HVPs share, as every Newton-MR iteration does. Left out of the iteration:
+ * the Hutchinson probes of ‖H‖_F (8 HVPs) and the line search's gradients.
+ */
+function newtonMrStep(id: string, label: string, net: MlpSpec, loss: LossSpec, data: Dataset64): CompareWorkload {
+  const objective = mlpObjective(net, loss, data);
+  const rng = createRng(SEED);
+  const thetas = [kaimingNormal(net, () => rng.normal()), kaimingNormal(net, () => rng.normal())];
+  const minres = { ...FRYE_MINRES_OPTIONS, rtol: 0, maxit: NEWTON_STEPS, shift: 0 };
+  const step = (theta: Float64Array): ReturnType<typeof minresQlp> => {
+    const { gradient } = objective.lossAndGradient(theta);
+    return minresQlp((v) => objective.hvp(theta, v), gradient.map((g) => -g), minres);
+  };
+  let turn = 0;
+  return {
+    id,
+    label,
+    manifest: { kind: 'newton-mr-step', dtype: 'float64', widths: net.widths, activation: net.activation, bias: net.bias ?? true, loss: loss.kind, l2: loss.l2 ?? 0, n: data.n, minres },
+    files: { x: data.x, y: data.y, theta0: thetas[0], theta1: thetas[1] },
+    tasks: [{ name: 'newton step', run: () => step(thetas[(turn ^= 1)]) }],
+    reference: () => {
+      const s = step(thetas[0]);
+      return { p: s.x, flag: s.flag, iterations: s.iterations, qlpIterations: s.qlpIterations, residualNorm: s.residualNorm, normalResidualNorm: s.normalResidualNorm, anorm: s.anorm, acond: s.acond, xnorm: s.xnorm };
+    },
+    hessian: false,
+    tolerance: NEWTON_TOLERANCE,
   };
 }
 
@@ -110,6 +178,7 @@ function matmul(m: number, n: number, k: number): CompareWorkload {
     tasks: [{ name: 'run', run }],
     reference: () => ({ values: Float64Array.from(run()) }),
     hessian: false,
+    tolerance: FLOAT64_TOLERANCE,
   };
 }
 
@@ -130,6 +199,7 @@ function gramSpectrum(n: number, d: number): CompareWorkload {
     tasks: [{ name: 'run', run }],
     reference: () => ({ values: run() }),
     hessian: false,
+    tolerance: FLOAT64_TOLERANCE,
   };
 }
 
@@ -178,6 +248,7 @@ async function tfjsMlp(): Promise<CompareWorkload> {
       return { loss, gradient, hvp: await runs.hvp() };
     },
     hessian: false,
+    tolerance: FLOAT32_TOLERANCE,
   };
 }
 
@@ -193,6 +264,7 @@ export async function compareWorkloads(): Promise<CompareWorkload[]> {
   return [
     float64Mlp('autoencoder', 'autoencoder 16-8-16-16 swish, mse, MNIST n=10000', { widths: [16, 8, 16, 16], activation: 'swish' }, { kind: 'mse' }, autoencoderData, all),
     float64Mlp('classifier', 'classifier 16-12-8-10 swish, softmax-ce-mean + 1e-4·‖θ‖², MNIST n=10000', { widths: [16, 12, 8, 10], activation: 'swish' }, { kind: 'softmax-ce-mean', l2: 1e-4 }, classifierData, all),
+    newtonMrStep('newton-mr-autoencoder', `Newton-MR step (∇L + MINRES-QLP, ${NEWTON_STEPS} Lanczos steps), autoencoder 16-8-16-16 swish, mse, MNIST n=10000`, { widths: [16, 8, 16, 16], activation: 'swish' }, { kind: 'mse' }, autoencoderData),
     float64Mlp('wide-autoencoder', 'autoencoder 16-64-64-16 swish, mse, MNIST n=10000', { widths: [16, 64, 64, 16], activation: 'swish' }, { kind: 'mse' }, autoencoderData, ['gradient', 'hvp']),
     float64Mlp('memoriser', 'memoriser 32-32-4-2 swish, no bias, softmax-ce-mean + 1e-4·‖θ‖², MNIST n=50', { widths: [32, 32, 4, 2], activation: 'swish', bias: false }, { kind: 'softmax-ce-mean', l2: 1e-4 }, memoriserData, ['hvp', 'hessian']),
     float64Mlp('tanh-1-4-7-1', 'mlp 1-4-7-1 tanh, sse, n=20', { widths: [1, 4, 7, 1], activation: 'tanh' }, { kind: 'sse' }, tanhData, ['hvp', 'hessian']),

@@ -1,15 +1,22 @@
-"""The PyTorch side of `npm run bench -- --compare torch` (bench/compare-torch.ts).
+"""The PyTorch side of `npm run bench -- --compare torch` (bench/torch-compare.ts, bench/torch-worker.ts).
 
 A worker that answers one JSON request per line on stdin with one JSON line on stdout. The Node side
 writes every workload's data, parameters and direction as raw little-endian float64 files plus a
 manifest, so both sides compute the same functions of the same numbers:
 
-  {"cmd": "info"}                         torch version, threads, the BLAS/LAPACK libraries mapped
+  {"cmd": "info"}                         torch version, threads, the paths of the mapped files (the
+                                          Node side finds the BLAS/LAPACK among them)
   {"cmd": "load", "manifest": PATH}       builds every workload of the manifest
   {"cmd": "check", "workload": ID}        loss, gradient, H·v and (if a Hessian task exists) H at θ₀,
-                                          for the Node side to compare with its own
-  {"cmd": "time", "workload": ID, "task": NAME, "samples": S, "batch": B}
-                                          S samples, each the CPU and wall time of B calls, per call (ms)
+                                          or the workload's own checked quantities, for the Node side
+                                          to compare with its own
+  {"cmd": "time", "workload": ID, "task": NAME, "samples": S, "batch": B, "warmup": W}
+                                          S samples, each the CPU and wall time of B calls, per call (ms),
+                                          after one untimed call when W is true
+
+A reply carries "warnings" (the Python warnings raised while answering) when there were any, and a
+failed request is answered {"error": traceback}. Only replies reach stdout: file descriptor 1 is
+pointed at stderr on start, so that nothing a library prints (from Python or C) can break a reply line.
 
 Definitions mirror models/: θ is flat, layer by layer, W (out×in, row-major) then b; z = a·Wᵀ + b,
 hidden layers apply the activation, the output layer is linear; sse = Σ(f−y)², mse = sse/(n·d),
@@ -17,14 +24,21 @@ softmax-ce-mean = −Σ y·log softmax(f) / n, plus l2·‖θ‖². One intra-op
 HVP at a new θ is double backprop from scratch; at a fixed θ the gradient graph is built once and only
 the second backward pass is timed per product; the full Hessian is torch.autograd.functional.hessian
 (vectorised over unit vectors with vmap where that is faster, as chosen in `HESSIAN_VECTORIZE`).
+The Newton step of Newton-MR is the gradient with its graph kept, then MINRES-QLP (minres_qlp.py, the
+mirror of numerics/minres-qlp.ts) on Hp = −g with those fixed-θ products.
 """
 
 import json
+import os
 import sys
 import time
+import traceback
+import warnings
 
 import numpy as np
 import torch
+
+from minres_qlp import minres_qlp
 
 torch.set_num_threads(1)
 
@@ -66,7 +80,7 @@ class MlpWorkload:
         self.x = read(files["x"], self.dtype).view(self.n, widths[0])
         self.y = read(files["y"], self.dtype).view(self.n, widths[-1])
         self.thetas = [read(files["theta0"], self.dtype), read(files["theta1"], self.dtype)]
-        self.v = read(files["v"], self.dtype)
+        self.v = read(files["v"], self.dtype) if "v" in files else None
         self.activation = ACTIVATIONS[spec["activation"]]
         self.loss_kind = spec["loss"]
         self.l2 = spec.get("l2", 0.0)
@@ -142,6 +156,32 @@ class MlpWorkload:
         return out
 
 
+class NewtonStepWorkload(MlpWorkload):
+    """The Newton step of one Newton-MR iteration at θ: g = ∇L(θ), then MINRES-QLP on Hp = −g."""
+
+    def __init__(self, spec):
+        super().__init__(spec)
+        self.minres = spec["minres"]
+
+    def step(self, theta0):
+        theta = theta0.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(self.objective(theta), theta, create_graph=True)
+
+        def apply(v):
+            (hv,) = torch.autograd.grad(g, theta, v, retain_graph=True)
+            return hv
+
+        return minres_qlp(apply, -g.detach(), **self.minres)
+
+    def run(self):
+        return self.step(self.next_theta())
+
+    def check(self, _):
+        out = self.step(self.thetas[0])
+        out["p"] = out.pop("x").tolist()
+        return out
+
+
 class MatrixWorkload:
     """matmul: C = A·B (m×k · k×n). gram-spectrum: eigenvalues of G = X·Xᵀ for X n×d."""
 
@@ -171,54 +211,71 @@ TASKS = {
     "hvp at a fixed θ": lambda w: w.hvp_fixed(),
     "hessian": lambda w: w.hessian(),
     "run": lambda w: w.run(),
+    "newton step": lambda w: w.run(),
 }
 
+WORKLOADS = {"mlp": MlpWorkload, "newton-mr-step": NewtonStepWorkload, "matmul": MatrixWorkload, "gram-spectrum": MatrixWorkload}
 
-def blas_libraries():
-    libs = set()
+
+def mapped_files():
+    """The paths of the files mapped into this process (/proc/self/maps), each once."""
+    paths = set()
     with open("/proc/self/maps") as maps:
         for line in maps:
-            path = line.split()[-1]
-            if any(tag in path.lower() for tag in ("blas", "lapack", "mkl")):
-                libs.add(path)
-    return sorted(libs)
+            fields = line.split(maxsplit=5)
+            if len(fields) == 6 and fields[5].startswith("/"):
+                paths.add(fields[5].strip())
+    return sorted(paths)
+
+
+def answer(request, workloads):
+    cmd = request["cmd"]
+    if cmd == "info":
+        # Run a product and a symmetric eigensolve first so that a lazily loaded BLAS/LAPACK is mapped.
+        torch.ones(2, 2, dtype=torch.float64) @ torch.ones(2, 2, dtype=torch.float64)
+        torch.linalg.eigvalsh(torch.eye(2, dtype=torch.float64))
+        return {"torch": torch.__version__, "threads": torch.get_num_threads(), "mapped": mapped_files(), "python": sys.version.split()[0]}
+    if cmd == "load":
+        with open(request["manifest"]) as f:
+            manifest = json.load(f)
+        for spec in manifest["workloads"]:
+            workloads[spec["id"]] = WORKLOADS[spec["kind"]](spec)
+        return {"loaded": len(workloads)}
+    if cmd == "check":
+        return workloads[request["workload"]].check(request.get("hessian", False))
+    if cmd == "time":
+        w = workloads[request["workload"]]
+        task = TASKS[request["task"]]
+        batch = request["batch"]
+        if request.get("warmup", False):
+            task(w)  # (and the fixed-θ graph)
+        cpu, wall = [], []
+        for _ in range(request["samples"]):
+            c0, t0 = time.process_time(), time.perf_counter()
+            for _ in range(batch):
+                task(w)
+            cpu.append((time.process_time() - c0) * 1e3 / batch)
+            wall.append((time.perf_counter() - t0) * 1e3 / batch)
+        return {"cpuMs": cpu, "wallMs": wall}
+    return {"error": f"unknown command {cmd}"}
 
 
 def main():
+    replies = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     workloads = {}
     for line in sys.stdin:
-        request = json.loads(line)
-        cmd = request["cmd"]
-        if cmd == "info":
-            # Run a product first so that a lazily loaded BLAS is mapped.
-            torch.ones(2, 2, dtype=torch.float64) @ torch.ones(2, 2, dtype=torch.float64)
-            torch.linalg.eigvalsh(torch.eye(2, dtype=torch.float64))
-            reply = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_libraries(), "python": sys.version.split()[0]}
-        elif cmd == "load":
-            with open(request["manifest"]) as f:
-                manifest = json.load(f)
-            for spec in manifest["workloads"]:
-                workloads[spec["id"]] = MlpWorkload(spec) if spec["kind"] == "mlp" else MatrixWorkload(spec)
-            reply = {"loaded": len(workloads)}
-        elif cmd == "check":
-            reply = workloads[request["workload"]].check(request.get("hessian", False))
-        elif cmd == "time":
-            w = workloads[request["workload"]]
-            task = TASKS[request["task"]]
-            batch = request["batch"]
-            task(w)  # warm-up (and the fixed-θ graph)
-            cpu, wall = [], []
-            for _ in range(request["samples"]):
-                c0, t0 = time.process_time(), time.perf_counter()
-                for _ in range(batch):
-                    task(w)
-                cpu.append((time.process_time() - c0) * 1e3 / batch)
-                wall.append((time.perf_counter() - t0) * 1e3 / batch)
-            reply = {"cpuMs": cpu, "wallMs": wall}
-        else:
-            reply = {"error": f"unknown command {cmd}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            try:
+                reply = answer(json.loads(line), workloads)
+            except Exception:
+                reply = {"error": traceback.format_exc()}
+        if caught:
+            reply["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+        replies.write(json.dumps(reply) + "\n")
+        replies.flush()
 
 
 if __name__ == "__main__":
