@@ -43,7 +43,9 @@ export class TorchWorker {
     python: string,
     private readonly onWarning: (warning: string) => void,
   ) {
-    this.child = spawn(python, [WORKER_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
+    // One thread a side; and no bytecode cache of minres_qlp.py written into the package's folder.
+    const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
+    this.child = spawn(python, [WORKER_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_KEPT);
