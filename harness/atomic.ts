@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const TEMP_PREFIX = '.claimbench-tmp-';
+/** Names of temporary files start with this; `removeTempFiles` removes those a killed writer left. */
+export const TEMP_PREFIX = '.claimbench-tmp-';
 
 /** A file could not be written. `fatal` when no later write can succeed either (full disk, read-only). */
 export class StorageError extends Error {
@@ -67,6 +68,13 @@ export function makeFolder(dir: string): void {
   }
 }
 
+/**
+ * For the kill tests only (harness/testing/kill-points.ts): told when a file's data is flushed to its
+ * temporary file (`flushed`, the rename still to come) and when it is in place (`renamed`), so a test
+ * can stop the writer at exactly that moment. Nothing else sets it.
+ */
+export const writeObserver: { notify?: (moment: 'flushed' | 'renamed', file: string) => void } = {};
+
 export function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(file)}`);
@@ -79,7 +87,9 @@ export function writeFileAtomic(file: string, data: string): void {
     } finally {
       fs.closeSync(fd);
     }
+    writeObserver.notify?.('flushed', file);
     fs.renameSync(tmp, file);
+    writeObserver.notify?.('renamed', file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     const e = err as NodeJS.ErrnoException;

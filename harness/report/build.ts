@@ -18,7 +18,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../atomic';
+import { removeTempFiles, writeFileAtomic } from '../atomic';
 import { acquireLockWaiting } from '../lock';
 import { benchHistory, readBenchRuns } from '../bench-history';
 import { buildHistories, runState, type HistoryEntry, type RunState } from '../history';
@@ -86,6 +86,8 @@ function buildLocked(options: BuildReportOptions, inDir: string, outDir: string)
   const limit = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
   const recent = Math.max(1, Math.floor(options.recentRuns ?? DEFAULT_RECENT_RUNS));
   const wasSite = fs.existsSync(path.join(outDir, SITE_MARKER));
+  // Under the lock no other build writes here: temporary files are what a killed build left.
+  removeTempFiles(outDir);
 
   const { runs, problems } = readRuns(inDir);
   const isLive = options.isLive;
