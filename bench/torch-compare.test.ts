@@ -98,6 +98,15 @@ describe('compareWithTorch against a stub interpreter', () => {
     expect(comparison.torch.torch).toBe('9.9');
   });
 
+  it('logs each round of a heavy task as it ends, so that a cut-off run leaves its rounds behind', async () => {
+    const stub = stubPython({ checks: { same: { loss: 1 } }, torchCpuMs: 300 });
+    const lines: string[] = [];
+    await compareWithTorch(stub.python, [workload('same', { loss: 1 })], options, (l) => lines.push(l));
+    expect(lines.filter((l) => /^ {4}loss, round \d\/2: ours .* ms, torch 300 ms CPU per call \(load average \d+\.\d\d\)$/.test(l))).toHaveLength(2);
+    const times = stub.requests().filter((r) => r.cmd === 'time');
+    expect(times.map((r) => [r.samples, r.batch])).toEqual([[1, 1], [1, 1], [1, 1]]); // warm-up, then one sample a round
+  });
+
   it('keeps the worker’s stderr out of the output while it works, and prints each warning once as a line', async () => {
     const stub = stubPython({ checks: { same: { loss: 1 } }, stderrNoise: 'noise without a newline', warnings: ['UserWarning: batching rule missing'] });
     const lines: string[] = [];

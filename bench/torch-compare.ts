@@ -9,8 +9,10 @@
  * with the workload's tolerance. A workload that disagrees is reported and not timed: a ratio between
  * two different computations means nothing.
  *
- * Protocol, per task: each side times one warm-up call; unless it took HEAVY_MS or more, three more
- * calls choose a batch lasting ~TARGET_MS. Then `pairs` rounds each time `samples` batches on both
+ * Protocol, per task: each side times one warm-up call (it builds what later calls reuse, and its time
+ * enters no sample); unless it took HEAVY_MS or more, three more calls choose a batch lasting
+ * ~TARGET_MS, else the batch is one call and each round is logged as it ends (a heavy task's rounds
+ * take long enough that partial results are worth having). Then `pairs` rounds each time `samples` batches on both
  * sides, alternating which side goes first, so that both see the same drift in machine load. A sample
  * is the CPU time of its batch per call (process CPU time on both sides: on a shared machine wall time
  * mostly measures the other tenants; wall times are recorded too). A round's ratio is ours/torch of the
@@ -121,7 +123,7 @@ export async function compareWithTorch(python: string, all: readonly CompareWork
       log(`${workload.label}: agreement with torch ${agreed.value.toExponential(1)} (worst: ${agreed.worst}; tolerance ${workload.tolerance.toExponential(0)})`);
       for (const task of workload.tasks) {
         if (!selected(options, workload, task)) continue;
-        const { row, record } = summariseTask(workload.label, task.name, await timeTask(worker, workload, task, options), agreed.value);
+        const { row, record } = summariseTask(workload.label, task.name, await timeTask(worker, workload, task, options, log), agreed.value);
         rows.push(row);
         records.push(record);
         log(`  ${task.name}: ours ${fmt(row.oursCpuMs.median)} ms, torch ${fmt(row.torchCpuMs.median)} ms, ratio ${row.ratio.median.toFixed(2)} [${row.ratio.min.toFixed(2)}, ${row.ratio.max.toFixed(2)}]`);
@@ -150,18 +152,19 @@ async function timeOurs(task: CompareTask, samples: number, batch: number): Prom
 }
 
 /** The batch for a task: 1 after a heavy warm-up call, else enough calls for ~TARGET_MS by three more calls. */
-async function calibrate(measure: (samples: number, batch: number, warmup: boolean) => Promise<Samples>): Promise<number> {
-  const warm = (await measure(1, 1, true)).cpuMs[0];
+async function calibrate(measure: (samples: number, batch: number) => Promise<Samples>): Promise<number> {
+  const warm = (await measure(1, 1)).cpuMs[0];
   if (warm >= HEAVY_MS) return 1;
-  const ms = median((await measure(3, 1, false)).cpuMs);
+  const ms = median((await measure(3, 1)).cpuMs);
   return Math.max(1, Math.min(10_000, Math.ceil(TARGET_MS / Math.max(ms, 1e-4))));
 }
 
-async function timeTask(worker: TorchWorker, workload: CompareWorkload, task: CompareTask, options: CompareOptions): Promise<Round[]> {
+async function timeTask(worker: TorchWorker, workload: CompareWorkload, task: CompareTask, options: CompareOptions, log: (line: string) => void): Promise<Round[]> {
   const ours = (samples: number, batch: number): Promise<Samples> => timeOurs(task, samples, batch);
-  const torch = (samples: number, batch: number, warmup = false): Promise<Samples> => worker.ask<Samples>({ cmd: 'time', workload: workload.id, task: task.name, samples, batch, warmup });
+  const torch = (samples: number, batch: number): Promise<Samples> => worker.ask<Samples>({ cmd: 'time', workload: workload.id, task: task.name, samples, batch });
   const oursBatch = await calibrate(ours);
   const torchBatch = await calibrate(torch);
+  const heavy = oursBatch === 1 || torchBatch === 1;
   const rounds: Round[] = [];
   for (let round = 0; round < options.pairs; round++) {
     if (round % 2 === 0) {
@@ -171,6 +174,8 @@ async function timeTask(worker: TorchWorker, workload: CompareWorkload, task: Co
       const b = await torch(options.samples, torchBatch);
       rounds.push({ ours: await ours(options.samples, oursBatch), torch: b });
     }
+    const r = rounds[rounds.length - 1];
+    if (heavy) log(`    ${task.name}, round ${round + 1}/${options.pairs}: ours ${fmt(median(r.ours.cpuMs))} ms, torch ${fmt(median(r.torch.cpuMs))} ms CPU per call (load average ${os.loadavg()[0].toFixed(2)})`);
   }
   return rounds;
 }

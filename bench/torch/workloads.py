@@ -10,9 +10,8 @@ manifest, so both sides compute the same functions of the same numbers:
   {"cmd": "check", "workload": ID}        loss, gradient, H·v and (if a Hessian task exists) H at θ₀,
                                           or the workload's own checked quantities, for the Node side
                                           to compare with its own
-  {"cmd": "time", "workload": ID, "task": NAME, "samples": S, "batch": B, "warmup": W}
-                                          S samples, each the CPU and wall time of B calls, per call (ms),
-                                          after one untimed call when W is true
+  {"cmd": "time", "workload": ID, "task": NAME, "samples": S, "batch": B}
+                                          S samples, each the CPU and wall time of B calls, per call (ms)
 
 A reply carries "warnings" (the Python warnings raised while answering) when there were any, and a
 failed request is answered {"error": traceback}. Only replies reach stdout: file descriptor 1 is
@@ -255,8 +254,6 @@ def answer(request, workloads):
         w = workloads[request["workload"]]
         task = TASKS[request["task"]]
         batch = request["batch"]
-        if request.get("warmup", False):
-            task(w)  # (and the fixed-θ graph)
         cpu, wall = [], []
         for _ in range(request["samples"]):
             c0, t0 = time.process_time(), time.perf_counter()
