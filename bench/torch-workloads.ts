@@ -62,6 +62,13 @@ const FLOAT32_TOLERANCE = 1e-3;
  */
 const NEWTON_TOLERANCE = 1e-8;
 const NEWTON_CHECK_STEPS = 10;
+/**
+ * Lanczos steps of the timed Newton step: at θ₀ Frye's rtol 5e-4 ends MR-QLP after 346, the Newton-MR
+ * iteration of 356 HVPs (346 + 2 for the final norms + 8 Hutchinson probes) of bench/frye.bench.ts.
+ * The workload fixes the count (rtol 0, maxit 346) so both sides do the same work at θ₀ and θ₁; at
+ * both the solve stays far from every other stopping test (cond estimate ~2.6e2 against trancond 1e4
+ * and acondlim 1e7, ‖p‖ ~10 against maxxnorm 1e4), so it ends at maxit on either side.
+ */
 const NEWTON_STEPS = 346;
 
 export interface CompareWorkload {
