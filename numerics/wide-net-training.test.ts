@@ -70,6 +70,23 @@ describe('wide-net training', () => {
     expect(first.logCondition).toBeCloseTo(Math.log(first.lambdaMax / first.lambdaMin), 12);
   });
 
+  it('records Lemma 17 for cross-entropy: γ_k = 1 − λmin/(λmax·f_k) and the ratios from it', () => {
+    const trace = trainWideNet({ ...base, loss: 'cross-entropy', learningRate: 0.5 }, x, labels, n, createRng(5));
+    let product = 1;
+    trace.ratios.forEach((ratio, k) => {
+      const e = trace.epochs[k];
+      expect(e.mu).toBeCloseTo(e.lambdaMin / e.lambdaMax, 12);
+      expect(e.smoothness).toBeCloseTo((2 * e.lambdaMax) / n, 12);
+      expect(e.weakPlLipschitz).toBeCloseTo(2 * Math.sqrt(e.lambdaMax / n), 12);
+      expect(e.distanceEstimate).toBeCloseTo(e.loss / e.weakPlLipschitz!, 12);
+      expect(e.gamma).toBeCloseTo(1 - e.lambdaMin / (e.lambdaMax * e.loss), 12);
+      expect(e.lipschitz).toBeNull();
+      expect(ratio).toBeCloseTo(trace.epochs[k + 1].loss / (e.gamma! * e.loss), 12);
+      product *= ratio;
+      expect(trace.cumulativeRatios[k]).toBeCloseTo(product, 12);
+    });
+  });
+
   it('spectral norms by Lanczos agree with the exact eigendecomposition', () => {
     const r = 90;
     const c = 70;

@@ -20,6 +20,10 @@
  *   W_L) and Lemma 15's entrywise bound on the loss Hessian (Σ_{jj'}|∂²ℓ_ν/∂o_j∂o_j'| = 2 for
  *   ℓ_ν = ‖o_ν − y_ν‖²/c; N for ½‖·‖²) gives L_k = 2λmax/n. Lemma 1: predicted f_{k+1} = γ_k f_k with
  *   γ_k = 1 − μ_k/L_k = 1 − λmin/(c·λmax); ratio_k = f_{k+1}/(γ_k f_k) and its running product (F.6).
+ * - Lemma 17 (cross-entropy only; App. F.5, `weak-pl-prediction.ts`): μ_k = λmin/λmax (weak PL),
+ *   L_k = 2λmax/n, G_k = 2√(λmax/n), ‖x_k − x*‖ ≈ f_k/G_k, γ_k = 1 − μ_k f_k/(2L_k‖x_k − x*‖²), the
+ *   predicted f_{k+1} = γ_k f_k (f* = 0); ratio_k = f_{k+1}/(γ_k f_k) where γ_k > 0, NaN otherwise (the
+ *   estimate then predicts f* within one step), and the running product.
  * - Lemma 4 + Lemma 3 (MSE only): G_k, the largest over examples and epochs so far of App. E's
  *   composition bound on ‖∇_θ ℓ_ν‖ — G_ℓ·(Σ_i (‖z_{i−1,ν}‖·Π_{j>i} ‖W_j‖₂·G_φ·ρ_{j−1,ν})²)^{1/2},
  *   G_ℓ = ‖∂ℓ_ν/∂o‖ = 2‖o_ν − y_ν‖/c, ρ the renormalisation factor — then
@@ -31,6 +35,7 @@ import { eigh, eighTridiagonal } from './eigh';
 import { gemm } from './gemm';
 import { gramSpectrum } from './gram-spectrum';
 import { lanczos } from './lanczos';
+import { lemma17CrossEntropy } from './weak-pl-prediction';
 import type { NormalisedActivation } from './normalised-activations';
 import { kaimingWeights, rescaleRows } from './wide-net';
 
@@ -62,17 +67,21 @@ export interface EpochRecord {
   inputDistance: number;
   /** Lemma 9's bound b_k on the WC coefficient (√λ scale). */
   lemma9: number;
-  /** MSE only (null for cross-entropy): μ_k, L_k, γ_k, G_k and the generalisation bound. */
+  /** μ_k, L_k, γ_k: Lemma 1's (MSE) or Lemma 17's (cross-entropy). */
   mu: number | null;
   smoothness: number | null;
   gamma: number | null;
+  /** MSE only (null for cross-entropy): App. E's Lipschitz estimate G_k and the generalisation bound. */
   lipschitz: number | null;
   generalisationBound: number | null;
+  /** Cross-entropy only (null for MSE): Lemma 17's G_k = 2√(λmax/n) and its estimate f_k/G_k of ‖x_k − x*‖. */
+  weakPlLipschitz: number | null;
+  distanceEstimate: number | null;
 }
 
 export interface TrainingTrace {
   epochs: EpochRecord[];
-  /** ratio_k = f_{k+1}/(γ_k f_k) for k = 0…epochs−1 (MSE). */
+  /** ratio_k = f_{k+1}/(γ_k f_k) for k = 0…epochs−1 (NaN where γ_k ≤ 0, cross-entropy). */
   ratios: number[];
   cumulativeRatios: number[];
 }
@@ -233,6 +242,8 @@ export function trainWideNet(spec: TrainingSpec, x: Float64Array, labels: Uint8A
       gamma: null,
       lipschitz: null,
       generalisationBound: null,
+      weakPlLipschitz: null,
+      distanceEstimate: null,
     };
     if (spec.loss === 'mse') {
       const mu = (2 * spectrum.lambdaMin) / (n * c);
@@ -246,6 +257,13 @@ export function trainWideNet(spec: TrainingSpec, x: Float64Array, labels: Uint8A
       record.gamma = 1 - mu / smoothness;
       record.lipschitz = lipschitz;
       record.generalisationBound = Math.sqrt((M * M + 12 * M * n * beta) / (2 * n * spec.delta));
+    } else {
+      const weakPl = lemma17CrossEntropy({ gap: value, lambdaMin: spectrum.lambdaMin, lambdaMax: spectrum.lambdaMax, n });
+      record.mu = weakPl.mu;
+      record.smoothness = weakPl.smoothness;
+      record.gamma = weakPl.gamma;
+      record.weakPlLipschitz = weakPl.lipschitz;
+      record.distanceEstimate = weakPl.distance;
     }
     epochs.push(record);
     if (epoch === spec.epochs) break;
@@ -258,14 +276,13 @@ export function trainWideNet(spec: TrainingSpec, x: Float64Array, labels: Uint8A
   }
   const ratios: number[] = [];
   const cumulativeRatios: number[] = [];
-  if (spec.loss === 'mse') {
-    let product = 1;
-    for (let k = 0; k < spec.epochs; k++) {
-      const ratio = epochs[k + 1].loss / (epochs[k].gamma! * epochs[k].loss);
-      product *= ratio;
-      ratios.push(ratio);
-      cumulativeRatios.push(product);
-    }
+  let product = 1;
+  for (let k = 0; k < spec.epochs; k++) {
+    const gamma = epochs[k].gamma!;
+    const ratio = gamma > 0 ? epochs[k + 1].loss / (gamma * epochs[k].loss) : NaN;
+    product *= ratio;
+    ratios.push(ratio);
+    cumulativeRatios.push(product);
   }
   return { epochs, ratios, cumulativeRatios };
 }

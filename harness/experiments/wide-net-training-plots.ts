@@ -1,12 +1,16 @@
-/** The plots of `wide-net-training`: wc2022 Fig. 2 (left, right), 3 (right), 7 and 9 redrawn from the runs. */
+/** The plots of `wide-net-training`: wc2022 Fig. 2 (left, right), 3 (right), 7, 8, 9 and 10 redrawn from the runs. */
 import type { PlotSeries, PlotSpec } from '../types';
 import type { TrainingParams, TrainingRun } from './wide-net-training';
 
 const runName = (r: TrainingRun): string => `${r.activation}, ${r.depth} layers, lr ${r.learningRate}, n ${r.examples}, seed ${r.seed}`;
 
 export function trainingPlots(params: TrainingParams, runs: TrainingRun[]): PlotSpec[] {
+  // Epochs whose value does not exist (a Lemma 17 ratio where γ_k ≤ 0) are left out of the line.
   const perEpoch = (f: (r: TrainingRun) => number[], from = 0): PlotSeries[] =>
-    runs.map((r) => ({ name: runName(r), group: `lr ${r.learningRate}`, mark: 'line' as const, x: f(r).map((_, k) => k + from), y: f(r) }));
+    runs.map((r) => {
+      const points = f(r).flatMap((y, k) => (Number.isFinite(y) ? [{ x: k + from, y }] : []));
+      return { name: runName(r), group: `lr ${r.learningRate}`, mark: 'line' as const, x: points.map((p) => p.x), y: points.map((p) => p.y) };
+    });
   const plots: PlotSpec[] = [
     {
       id: 'fig2-right-lambda-min',
@@ -31,6 +35,26 @@ export function trainingPlots(params: TrainingParams, runs: TrainingRun[]): Plot
       series: perEpoch((r) => r.epochs.map((e) => e.logCondition)),
     },
   ];
+  if (params.loss === 'cross-entropy') {
+    plots.push(
+      {
+        id: 'fig8-loss-prediction-ratio-cross-entropy',
+        title: 'Actual over Lemma 17-predicted cross-entropy loss per epoch (App. F.5, Fig. 8)',
+        caption: 'f_{k+1}/(γ_k f_k), γ_k = 1 − μ_k f_k/(2L_k‖x_k − x*‖²) with ‖x_k − x*‖ ≈ f_k/G_k, which is 1 − λmin/(λmax·f_k), measured at epoch k; below 1 the prediction is conservative. The paper draws ReLU and tanh in separate panels; here the groups are learning rates and each line names its activation.',
+        x: { label: 'epoch' },
+        y: { label: 'loss prediction ratio' },
+        series: perEpoch((r) => r.ratios, 1),
+      },
+      {
+        id: 'fig10-cumulative-ratio-cross-entropy',
+        title: 'Cumulative Lemma 17 loss prediction ratio, cross-entropy (App. F.6, Fig. 10)',
+        caption: 'Running product of the per-epoch ratios.',
+        x: { label: 'epoch' },
+        y: { label: 'cumulative ratio', scale: 'log' },
+        series: perEpoch((r) => r.cumulativeRatios, 1),
+      },
+    );
+  }
   if (params.loss === 'mse') {
     plots.push(
       {

@@ -1,17 +1,21 @@
 /**
  * `wide-net-training` (wc2022 §6 "Training speed" and "Generalization", App. D.1, E, F.4–F.6; Fig. 2,
- * 3 right, 7, 9): full-batch gradient descent without momentum on fully connected networks of width w
- * (`numerics/wide-net-training`), one run per (depth, activation, learning rate, examples, seed), each
- * with its own random data subset and initialisation. Per epoch: λmin/λmax of the last layer's Gram,
- * Lemma 9's bound, and for MSE Lemma 1's prediction and the Lemma 4 + 3 bound.
+ * 3 right, 7, 8, 9, 10): full-batch gradient descent without momentum on fully connected networks of
+ * width w (`numerics/wide-net-training`), one run per (depth, activation, learning rate, examples, seed),
+ * each with its own random data subset and initialisation. Per epoch: λmin/λmax of the last layer's Gram,
+ * Lemma 9's bound, the loss prediction — Lemma 1's for MSE, Lemma 17's for cross-entropy
+ * (`numerics/weak-pl-prediction`) — and for MSE the Lemma 4 + 3 bound.
  *
  * Metrics and the evidence that recomputes them (`evidence.runs[r].epochs[k]`: loss, lambdaMin,
- * lambdaMax, lemma9, gamma, generalisationBound; `runs[r].ratios`):
+ * lambdaMax, lemma9, gamma, generalisationBound; `runs[r].ratios`, null where γ_k ≤ 0; for
+ * cross-entropy γ_k = 1 − lambdaMin/(lambdaMax·loss) recomputes from the same fields):
  * - lambdaMinStableFraction: fraction of runs with max_k λmin / min_k λmin < 2.
  * - lemma9VacuousFraction: fraction of runs whose Lemma 9 bound b_k is ≤ 0 at some epoch.
  * - early/late windows: the first and the last ⌈epochs/4⌉ per-epoch ratios f_{k+1}/(γ_k f_k) (the last
  *   20 of 80 epochs in the paper). lateRatioMedian / earlyRatioMedian: the median over runs of each
- *   run's median ratio in the window; earlyToLateRatio = earlyRatioMedian / lateRatioMedian.
+ *   run's median ratio in the window (ratios that do not exist left out, and runs with none in the
+ *   window); earlyToLateRatio = earlyRatioMedian / lateRatioMedian. finalCumulativeRatioMedian: the median
+ *   over runs of the running product at the last epoch (runs where it does not exist left out).
  * - generalisationBoundMin: the smallest final bound over runs; generalisationBoundDecrease: the median
  *   over runs of final bound / initial bound.
  * - transientFraction: fraction of runs whose ln-conditioning trace peaks at an interior epoch at least
@@ -70,12 +74,13 @@ export function trainingMetrics(params: TrainingParams, runs: TrainingRun[]): Re
     const peak = v.indexOf(Math.max(...v));
     return peak > 0 && peak < v.length - 1 && v[peak] - v[0] >= TRANSIENT_NATS && v[peak] - v[v.length - 1] >= TRANSIENT_NATS;
   });
+  const w = windowLength(params.epochs);
+  const finite = (v: number[]): number[] => v.filter(Number.isFinite);
+  metrics.earlyRatioMedian = median(finite(runs.map((r) => median(finite(r.ratios.slice(0, w))))));
+  metrics.lateRatioMedian = median(finite(runs.map((r) => median(finite(r.ratios.slice(-w))))));
+  metrics.earlyToLateRatio = metrics.earlyRatioMedian / metrics.lateRatioMedian;
+  metrics.finalCumulativeRatioMedian = median(finite(runs.map((r) => r.cumulativeRatios[r.cumulativeRatios.length - 1])));
   if (params.loss === 'mse') {
-    const w = windowLength(params.epochs);
-    metrics.earlyRatioMedian = median(runs.map((r) => median(r.ratios.slice(0, w))));
-    metrics.lateRatioMedian = median(runs.map((r) => median(r.ratios.slice(-w))));
-    metrics.earlyToLateRatio = metrics.earlyRatioMedian / metrics.lateRatioMedian;
-    metrics.finalCumulativeRatioMedian = median(runs.map((r) => r.cumulativeRatios[r.cumulativeRatios.length - 1]));
     metrics.generalisationBoundMin = Math.min(...runs.map((r) => r.epochs[r.epochs.length - 1].generalisationBound!));
     metrics.generalisationBoundDecrease = median(runs.map((r) => r.epochs[r.epochs.length - 1].generalisationBound! / r.epochs[0].generalisationBound!));
   }
@@ -143,8 +148,8 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
     },
   },
   metrics(params) {
-    const common = ['lambdaMinStableFraction', 'lemma9VacuousFraction', 'lambdaMinChangeMedian', 'lemma9ChangeMedian', 'transientFraction'];
-    return params.loss === 'mse' ? [...common, 'earlyRatioMedian', 'lateRatioMedian', 'earlyToLateRatio', 'finalCumulativeRatioMedian', 'generalisationBoundMin', 'generalisationBoundDecrease'] : common;
+    const common = ['lambdaMinStableFraction', 'lemma9VacuousFraction', 'lambdaMinChangeMedian', 'lemma9ChangeMedian', 'transientFraction', 'earlyRatioMedian', 'lateRatioMedian', 'earlyToLateRatio', 'finalCumulativeRatioMedian'];
+    return params.loss === 'mse' ? [...common, 'generalisationBoundMin', 'generalisationBoundDecrease'] : common;
   },
   check(params) {
     const problems: { path: string; message: string }[] = [];
@@ -190,7 +195,7 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
       metrics: trainingMetrics(params, runs),
       evidence: {
         description:
-          'runs[]: one per (depth, activation, learning rate, examples, seed) with the data subset (pool indices, sha256 of the scaled inputs) and per epoch k = 0…epochs (before step k+1): loss f_k, λmin/λmax/ln cond of the last layer Gram, ‖W_L‖₂, ‖h_{L−1} − h_{L−1}(0)‖_F, Lemma 9’s b_k, and for MSE μ_k, L_k, γ_k, the Lipschitz estimate G_k and the Lemma 3+4 bound; ratios[k] = f_{k+1}/(γ_k f_k) and their running products. Metrics from these as in the module comment of harness/experiments/wide-net-training.ts.',
+          'runs[]: one per (depth, activation, learning rate, examples, seed) with the data subset (pool indices, sha256 of the scaled inputs) and per epoch k = 0…epochs (before step k+1): loss f_k, λmin/λmax/ln cond of the last layer Gram, ‖W_L‖₂, ‖h_{L−1} − h_{L−1}(0)‖_F, Lemma 9’s b_k, μ_k, L_k and γ_k of the loss prediction (MSE: Lemma 1, γ_k = 1 − λmin/(10·λmax); cross-entropy: Lemma 17 with ‖x_k − x*‖ ≈ f_k/G_k, G_k = 2√(λmax/n) in weakPlLipschitz and the estimate in distanceEstimate, so γ_k = 1 − λmin/(λmax·f_k)), and for MSE the Lipschitz estimate G_k and the Lemma 3+4 bound; ratios[k] = f_{k+1}/(γ_k f_k) (null where γ_k ≤ 0) and their running products. Metrics from these as in the module comment of harness/experiments/wide-net-training.ts.',
         ...dataEvidence(params.data, ctx.dataDir),
         runs: runs as unknown as JsonValue,
       },
