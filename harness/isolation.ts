@@ -48,6 +48,9 @@ export type ChildOutcome =
 /** How much of the child's stderr is kept to explain a crash. */
 const STDERR_TAIL_BYTES = 16_384;
 
+/** Names the run's process in each claim process's environment. */
+export const RUN_PID_VARIABLE = 'CLAIMBENCH_RUN_PID';
+
 /**
  * Forks `harness/claim-process` for one job, relays its events, and resolves with its result or with
  * how it died. Never rejects.
@@ -58,6 +61,9 @@ export function runInChild<J, E>(job: J, limits: ChildLimits, onEvent: (event: E
   const child = fork(entry, [], {
     execArgv: [`--max-old-space-size=${limits.memoryMiB}`, ...(fromSource ? sourceExecArgv() : [])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // The child's watchdog compares its parent with this, so that a parent dead before the child has
+    // started is noticed too.
+    env: { ...process.env, [RUN_PID_VARIABLE]: String(process.pid) },
   });
   let tail = '';
   // A kind's own output goes to stderr (stdout may carry --json), and the end of stderr explains a crash.

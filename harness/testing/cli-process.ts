@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { packageRoot } from '../paths';
 
 export interface CliProcess {
+  /** The CLI's own process (the leader of its process group). */
+  pid: number;
   /** Resolves when the process reaches its kill point; rejects if it exits first. */
   paused: Promise<void>;
   /** Resolves with the exit code (null when killed by a signal). */
@@ -35,7 +37,8 @@ export function startCli(args: string[], options: { pauseAt?: string; release?: 
       resolve(code);
     }),
   );
-  const paused = (async () => {
+  // Without a kill point there is nothing to wait for.
+  const paused = options.pauseAt === undefined ? Promise.resolve() : (async () => {
     try {
       while (!fs.existsSync(signal)) {
         if (done) throw new Error(`claimbench ${args.join(' ')} exited (code ${await exited}) before reaching ${options.pauseAt}`);
@@ -46,6 +49,7 @@ export function startCli(args: string[], options: { pauseAt?: string; release?: 
     }
   })();
   return {
+    pid: child.pid!,
     paused,
     exited,
     async kill() {
