@@ -70,10 +70,11 @@ export function makeFolder(dir: string): void {
 
 /**
  * For the kill tests only (harness/testing/kill-points.ts): told when a file's data is flushed to its
- * temporary file (`flushed`, the rename still to come) and when it is in place (`renamed`), so a test
- * can stop the writer at exactly that moment. Nothing else sets it.
+ * temporary file (`flushed`, the rename still to come), when it is in place (`renamed`), and when a
+ * process starts waiting for a lock file another holds (`waiting`, see `acquireLockWaiting`), so a test
+ * can stop a process at exactly that moment. Nothing else sets it.
  */
-export const writeObserver: { notify?: (moment: 'flushed' | 'renamed', file: string) => void } = {};
+export const writeObserver: { notify?: (moment: 'flushed' | 'renamed' | 'waiting', file: string) => void } = {};
 
 export function writeFileAtomic(file: string, data: string): void {
   const dir = path.dirname(file);

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TEMP_PREFIX } from './atomic';
+import { TEMP_PREFIX, writeObserver } from './atomic';
 
 export interface Writer {
   pid: number;
@@ -119,6 +119,7 @@ function readLock(file: string): Writer | undefined {
 export function acquireLockWaiting(file: string, waitMs: number, what: string): () => void {
   const me = currentWriter();
   const deadline = Date.now() + waitMs;
+  let waiting = false;
   for (;;) {
     if (createLock(file, me)) return () => fs.rmSync(file, { force: true });
     const holder = readLock(file);
@@ -126,6 +127,8 @@ export function acquireLockWaiting(file: string, waitMs: number, what: string): 
       removeStaleLock(file); // its holder died (or the file is foreign)
       continue;
     }
+    if (!waiting) writeObserver.notify?.('waiting', file);
+    waiting = true;
     if (Date.now() > deadline) throw new Error(`${what} is locked by process ${holder.pid} on ${holder.hostname}; if that process is gone, delete ${file}`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   }

@@ -2,8 +2,8 @@
  * Test fixture: stops a process at a chosen moment of writing a file, so a test can SIGKILL a run
  * exactly there (no sleeping and hoping). `CLAIMBENCH_KILL_POINT` is `<moment>|<path suffix>|<signal
  * file>[|<release file>]`: when this process reaches `moment` (`flushed`: the data is in the temporary
- * file, the rename still to come; `renamed`: the file is in place; see `writeObserver`) of a file whose
- * path ends in the suffix, it writes its pid to the signal file and waits, until the release file
+ * file, the rename still to come; `renamed`: the file is in place; `waiting`: for a lock file another
+ * process holds; see `writeObserver`) of a file whose path ends in the suffix, it writes its pid to the signal file and waits, until the release file
  * appears or, without one, until it is killed (after a minute it kills itself, so a failed test leaks
  * no process). Preloaded into the CLI (`node -r`) and, as an external kind module, into each claim's
  * process.
