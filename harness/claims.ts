@@ -115,7 +115,7 @@ export function loadClaims(root: string, files = findSpecFiles(root)): LoadResul
     if (fileProblems.length === 0 && spec) claims.push({ spec, file });
     problems.push(...fileProblems);
   }
-  if (files.length === 0) problems.push({ file: root, pointer: '', message: 'no claim specs (*.json) found' });
+  if (files.length === 0) problems.push({ file: root, pointer: '', message: 'no claim specs (*.json) found', hint: 'specs live at <claims folder>/<paper-key>/<slug>.json; --claims DIR names another claims folder' });
   return { claims, problems };
 }
 
@@ -163,7 +163,7 @@ function parseSpecFile(file: string, problems: SpecProblem[]): ClaimSpec | undef
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    problems.push({ file, pointer: '', message: `cannot read: ${(err as Error).message}` });
+    problems.push({ file, pointer: '', message: `cannot read: ${(err as Error).message}`, hint: 'check that the file exists and is readable (a symbolic link must point at a file)' });
     return undefined;
   }
   let value: unknown;
@@ -336,7 +336,7 @@ function checkControlStructure(spec: ClaimSpec, file: string, problems: SpecProb
   if (spec.noControlReason !== undefined && (spec.controls === undefined || controls.length > 0)) {
     problems.push({ file, pointer: '/noControlReason', message: spec.controls === undefined ? 'noControlReason without "controls": []' : 'noControlReason beside controls', hint: 'a claim either has controls, or "controls": [] and a noControlReason' });
   }
-  duplicates(controls.map((c) => c.id)).forEach((id) => problems.push({ file, pointer: '/controls', message: `duplicate control id '${id}'` }));
+  duplicates(controls.map((c) => c.id)).forEach((id) => problems.push({ file, pointer: '/controls', message: `duplicate control id '${id}'`, hint: 'give each control its own id' }));
   const claimTiers = TIERS.filter((t) => !('unavailable' in spec.tiers[t]));
   controls.forEach((control, c) => {
     control.mustFail.forEach((id, j) => {
