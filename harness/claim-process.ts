@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { StorageError } from './atomic';
 import { RUN_PID_VARIABLE, type ChildMessage } from './isolation';
 import { runOneClaim, type ClaimJob, type RunEvent } from './runner';
+import { UnitReplayError } from './units';
 
 function send(msg: ChildMessage<RunEvent>): Promise<void> {
   return new Promise((resolve) => {
@@ -48,7 +49,7 @@ process.once('message', (job: ClaimJob) => {
       await send({ type: 'result', result });
     } catch (err) {
       const storage = err instanceof StorageError ? { file: err.file, ...(err.code ? { code: err.code } : {}) } : {};
-      await send({ type: 'failure', message: err instanceof Error ? err.message : String(err), ...storage });
+      await send({ type: 'failure', message: err instanceof Error ? err.message : String(err), ...storage, ...(err instanceof UnitReplayError ? { refused: true } : {}) });
     }
     finished = true;
     process.exit(0);

@@ -11,6 +11,7 @@
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ClaimShareSummary } from './claim-share';
 import type { ClaimResult, LoadedClaim, Tier } from './types';
 
 /** Per-claim wall-clock budget when neither the spec nor `--timeout` sets one. */
@@ -33,15 +34,19 @@ export interface ChildLimits {
   memoryMiB: number;
 }
 
-/** What the child sends: progress and other events, then its result, or why it could not store one. */
+/**
+ * What the child sends: progress and other events, then its result (in a shard run, its share of a
+ * claim's work units), or why it could not store one. `refused`: a merge's replay found the shards'
+ * units unusable, which stops the merge rather than giving the claim a verdict.
+ */
 export type ChildMessage<E> =
   | { type: 'event'; event: E }
-  | { type: 'result'; result: ClaimResult }
-  | { type: 'failure'; message: string; file?: string; code?: string };
+  | { type: 'result'; result: ClaimResult | ClaimShareSummary }
+  | { type: 'failure'; message: string; file?: string; code?: string; refused?: boolean };
 
 export type ChildOutcome =
-  | { kind: 'result'; result: ClaimResult }
-  | { kind: 'failure'; message: string; file?: string; code?: string }
+  | { kind: 'result'; result: ClaimResult | ClaimShareSummary }
+  | { kind: 'failure'; message: string; file?: string; code?: string; refused?: boolean }
   /** The child died or was killed before it sent a result; `cause` says how, in words. */
   | { kind: 'died'; cause: string };
 
@@ -82,7 +87,7 @@ export function runInChild<J, E>(job: J, limits: ChildLimits, onEvent: (event: E
     child.on('message', (msg: ChildMessage<E>) => {
       if (msg.type === 'event') onEvent(msg.event);
       else if (msg.type === 'result') settled = { kind: 'result', result: msg.result };
-      else settled = { kind: 'failure', message: msg.message, file: msg.file, code: msg.code };
+      else settled = { kind: 'failure', message: msg.message, file: msg.file, code: msg.code, ...(msg.refused ? { refused: true } : {}) };
     });
     child.on('error', (err) => {
       // Failing to start at all (e.g. EAGAIN): no exit event follows when the process never spawned.

@@ -28,6 +28,7 @@ export const runManifestSchema = {
     selection: { type: 'array', items: { type: 'string' } },
     claims: { type: 'array', items: claimId, uniqueItems: true },
     shard: { type: 'object', required: ['index', 'count'], properties: { index: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 } } },
+    unitClaims: { type: 'array', items: claimId, uniqueItems: true },
     mergedFrom: { type: 'array', items: { type: 'string', pattern: RUN_ID_PATTERN } },
     resumedAt: { type: 'array', items: isoTime },
     provenance: {

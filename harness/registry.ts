@@ -5,6 +5,7 @@
  */
 import type { ExperimentOutput, Params, Precision, Tier } from './types';
 import type { Rng } from './rng';
+import type { MapUnits } from './units';
 
 export class Registry<T extends { name: string }> {
   private readonly entries = new Map<string, T>();
@@ -56,6 +57,12 @@ export interface ExperimentContext {
    * $CLAIMBENCH_CIFAR10_DIR), when one is configured; kinds that read CIFAR-10 pass it to the loader.
    */
   dataDir?: string;
+  /**
+   * Runs independent work units (`mapParallel`'s contract: a named export of a module, one input each,
+   * outcomes in input order). Kinds with `units` hand their runs to it in one call: a sharded run then
+   * splits them over machines and `merge` serves them back (see `units.ts`).
+   */
+  mapUnits: MapUnits;
 }
 
 /** A JSON Schema object (kept loose: ajv checks it when it is compiled). */
@@ -89,6 +96,12 @@ export interface ExperimentKind<P = Params> {
    * Kinds without one get `defaultCost`.
    */
   cost?(params: P): CostEstimate;
+  /**
+   * How many work units `run` hands to `ctx.mapUnits` with these parameters (its one unit call). A kind
+   * with `units` is split unit by unit across the shards of a sharded run; one without is run whole by
+   * one shard.
+   */
+  units?(params: P): number;
 }
 
 /** A run's estimated cost on the reference machine (one core of a 2-core laptop). */

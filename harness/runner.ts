@@ -10,6 +10,10 @@
  * fresh generator from that seed (a paired comparison: same data, same initialisations), parameters =
  * the claim's tier parameters ⊕ the control's. Each control's evidence and plots go to
  * `controls/<control-id>/` in the claim's folder, before result.json.
+ *
+ * In a shard run, a claim whose kind has work units runs only this shard's units of it and of its
+ * controls and stores them in `units.json` instead of a result (`claim-share.ts`); `merge` later runs
+ * such a claim again through this same code with the shards' outputs served (`units.ts`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -25,6 +29,8 @@ import { createRng, hashString, mixSeed } from './rng';
 import { validateResult } from './schema';
 import { claimVerdict, scoreClaim, scoreControl } from './scoring';
 import { claimDir, readManifest, runDir } from './store';
+import { runClaimShare, type ClaimShareSummary } from './claim-share';
+import { UNITS_FILE, UnitReplayError, combineScope, localUnits, readUnitShare, replayUnits, type MapUnits, type UnitMode, type UnitShare } from './units';
 import { experimentKinds, externalKindModules, type AnyExperimentKind, type CostEstimate, type ExperimentContext } from './registry';
 import { RESULT_SCHEMA_VERSION, type ClaimResult, type ClaimSpec, type Control, type ControlResult, type LoadedClaim, type Params, type Provenance, type RunManifest, type Tier } from './types';
 import './experiments';
@@ -33,7 +39,9 @@ export type RunEvent =
   | { type: 'backend'; line: string }
   | { type: 'claim-start'; claimId: string; index: number; total: number; budgetSeconds?: number; estimate?: CostEstimate }
   | { type: 'progress'; claimId: string; done: number; total: number; controlId?: string }
-  | { type: 'claim-end'; result: ClaimResult; index: number; total: number };
+  | { type: 'claim-end'; result: ClaimResult; index: number; total: number }
+  /** A shard run stored its share of a claim's work units (no verdict yet). */
+  | { type: 'claim-share'; share: ClaimShareSummary; index: number; total: number };
 
 export interface RunOptions {
   claims: LoadedClaim[];
@@ -45,6 +53,8 @@ export interface RunOptions {
   selection: string[];
   /** This run is one slice of a sharded run. */
   shard?: { index: number; count: number };
+  /** In a shard run, the claims of which it computes a share of the work units (see `shardClaims`). */
+  unitClaims?: string[];
   /** Worker threads for experiments with independent runs (default: one per core). */
   jobs?: number;
   /** tfjs backend to use for float32 claims (default: the first available, see models/tfjs/backends.ts). */
@@ -120,6 +130,8 @@ export interface RunOutcome {
   results: ClaimResult[];
   /** Ids of the claims this invocation ran. */
   ran: string[];
+  /** The work-unit shares this invocation stored (shard runs only). */
+  shares: ClaimShareSummary[];
 }
 
 /** Starts a new run of the given claims. */
@@ -140,10 +152,18 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
     selection: options.selection,
     claims: claims.map((c) => c.spec.id),
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.shard && options.unitClaims && options.unitClaims.length > 0 ? { unitClaims: options.unitClaims } : {}),
     provenance: { ...collectProvenance(tfjs ? `${FLOAT64_BACKEND}; tfjs ${tfjs.line}` : FLOAT64_BACKEND), ...(data ? { cifar10Dir: data } : {}) },
     startedAt: new Date().toISOString(),
   };
-  return executeRun(manifest, dir, claims, { ...options, engineFor: engineNamer(tfjs), ...(tfjs ? { tfjsBackend: tfjs.name } : {}), ...(data ? { dataDir: data.path } : {}) });
+  return executeRun(manifest, dir, claims, { ...options, engineFor: engineNamer(tfjs), unitsFor: shardUnitsOf(manifest), ...(tfjs ? { tfjsBackend: tfjs.name } : {}), ...(data ? { dataDir: data.path } : {}) });
+}
+
+/** In a shard run, the claims listed in `unitClaims` compute this shard's units only. */
+function shardUnitsOf(manifest: RunManifest): (claim: LoadedClaim) => UnitMode | undefined {
+  const units = new Set(manifest.unitClaims ?? []);
+  const shard = manifest.shard;
+  return (claim) => (shard && units.has(claim.spec.id) ? { kind: 'shard', shard } : undefined);
 }
 
 /**
@@ -162,9 +182,11 @@ export async function resumeRun(
   if (manifest.status === 'complete' && !options.retryErrors) throw new UsageError(`run ${manifest.id} is already complete`);
   const known = new Map(options.claims.map((c) => [c.spec.id, c]));
   const stored = storedResults(options.outDir, manifest);
+  const shared = storedShares(options.outDir, manifest);
   const missing = manifest.claims.filter((id) => {
     const result = stored.get(id);
-    return result === undefined || (options.retryErrors === true && result.verdict === 'error');
+    if (result === undefined) return !shared.has(id);
+    return options.retryErrors === true && result.verdict === 'error';
   });
   // A run killed after its last claim has nothing to run; resuming it marks it complete.
   if (missing.length === 0 && manifest.status === 'complete') throw new UsageError(`run ${manifest.id} is complete and has no error to retry`);
@@ -182,7 +204,12 @@ export async function resumeRun(
     provenance: { ...manifest.provenance, ...(data ? { cifar10Dir: data } : {}) },
   };
   const { endedAt: _ended, ...unfinished } = resumed;
-  return executeRun(unfinished, dir, pending, { ...options, tier: manifest.tier, seed: manifest.seed, engineFor: engineNamer(tfjs), ...(tfjs ? { tfjsBackend: tfjs.name } : {}), ...(data ? { dataDir: data.path } : {}) }, stored);
+  return executeRun(unfinished, dir, pending, { ...options, tier: manifest.tier, seed: manifest.seed, engineFor: engineNamer(tfjs), unitsFor: shardUnitsOf(manifest), ...(tfjs ? { tfjsBackend: tfjs.name } : {}), ...(data ? { dataDir: data.path } : {}) }, stored);
+}
+
+/** The claims of a shard run whose share of work units is stored (`units.json`, which is written last). */
+function storedShares(outDir: string, manifest: RunManifest): Set<string> {
+  return new Set((manifest.unitClaims ?? []).filter((id) => readUnitShare(path.join(claimDir(outDir, manifest.id, id), UNITS_FILE), id) !== undefined));
 }
 
 /** The valid result.json of each claim of a run that has one. */
@@ -200,13 +227,18 @@ function storedResults(outDir: string, manifest: RunManifest): Map<string, Claim
   return out;
 }
 
-async function executeRun(
-  manifest: RunManifest,
-  dir: string,
-  claims: LoadedClaim[],
-  options: Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'timeoutSeconds' | 'memoryMiB' | 'dataDir' | 'onEvent'> & { engineFor: (claim: LoadedClaim) => string; tfjsBackend?: string },
-  earlier: Map<string, ClaimResult> = new Map(),
-): Promise<RunOutcome> {
+export interface ExecuteOptions extends Pick<RunOptions, 'tier' | 'seed' | 'outDir' | 'jobs' | 'timeoutSeconds' | 'memoryMiB' | 'dataDir' | 'onEvent'> {
+  engineFor: (claim: LoadedClaim) => string;
+  tfjsBackend?: string;
+  /** How each claim's work units are computed: all here (undefined), a shard's share, or replayed by a merge. */
+  unitsFor?: (claim: LoadedClaim) => UnitMode | undefined;
+}
+
+/**
+ * Runs `claims` into the run folder `dir` under `manifest` (written first, then again as complete). Used
+ * by new runs, resumed runs and merges; `earlier` holds the results the run already has.
+ */
+export async function executeRun(manifest: RunManifest, dir: string, claims: LoadedClaim[], options: ExecuteOptions, earlier: Map<string, ClaimResult> = new Map()): Promise<RunOutcome> {
   const release = acquireRunLock(dir);
   try {
     const t0 = performance.now();
@@ -215,6 +247,7 @@ async function executeRun(
     for (const claim of claims) fs.rmSync(claimDir(options.outDir, manifest.id, claim.spec.id), { recursive: true, force: true });
     writeJsonAtomic(path.join(dir, 'manifest.json'), manifest);
     const fresh = new Map<string, ClaimResult>();
+    const shares: ClaimShareSummary[] = [];
     for (const [index, claim] of claims.entries()) {
       const budgetSeconds = claimBudgetSeconds(claim, options.tier, options.timeoutSeconds);
       const estimate = experimentKinds.has(claim.spec.experiment.kind) ? claimCost(claim.spec, options.tier) : undefined;
@@ -228,9 +261,10 @@ async function executeRun(
         engine: options.engineFor(claim),
         ...(options.tfjsBackend !== undefined && claim.spec.precision === 'float32' ? { tfjsBackend: options.tfjsBackend } : {}),
         ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+        ...withUnits(options.unitsFor?.(claim)),
         onEvent: options.onEvent,
       };
-      let result: ClaimResult;
+      let result: ClaimResult | ClaimShareSummary;
       try {
         result = await runClaimIsolated(claim, run, { budgetSeconds, memoryMiB: options.memoryMiB ?? defaultMemoryMiB() });
       } catch (err) {
@@ -241,8 +275,13 @@ async function executeRun(
             `once there is room, 'claimbench run --resume ${manifest.id}' finishes it`,
         );
       }
-      fresh.set(claim.spec.id, result);
-      options.onEvent?.({ type: 'claim-end', result, index, total: claims.length });
+      if ('verdict' in result) {
+        fresh.set(claim.spec.id, result);
+        options.onEvent?.({ type: 'claim-end', result, index, total: claims.length });
+      } else {
+        shares.push(result);
+        options.onEvent?.({ type: 'claim-share', share: result, index, total: claims.length });
+      }
     }
     const results = manifest.claims.flatMap((id) => {
       const r = fresh.get(id) ?? earlier.get(id);
@@ -256,7 +295,7 @@ async function executeRun(
       durationMs: (manifest.durationMs ?? 0) + (performance.now() - t0),
     };
     writeJsonAtomic(path.join(dir, 'manifest.json'), finished);
-    return { manifest: finished, results, ran: [...fresh.keys()] };
+    return { manifest: finished, results, ran: claims.map((c) => c.spec.id), shares };
   } finally {
     release();
   }
@@ -265,8 +304,12 @@ async function executeRun(
 /** A run that could not go on (its storage failed); what it stored is kept and it can be resumed. */
 export class RunStopped extends Error {}
 
+function withUnits(units: UnitMode | undefined): { units?: UnitMode } {
+  return units ? { units } : {};
+}
+
 /** Which engine a claim runs on: float64 claims on the float64 engine, float32 ones on tfjs (with its GPU adapter, on WebGPU). */
-function engineNamer(tfjs: { name: string; adapter?: string } | null): (claim: LoadedClaim) => string {
+export function engineNamer(tfjs: { name: string; adapter?: string } | null): (claim: LoadedClaim) => string {
   const name = tfjs === null ? 'tfjs-unselected' : `tfjs-${tfjs.name}${tfjs.adapter !== undefined ? ` on ${tfjs.adapter}` : ''}`;
   return (claim) => (claim.spec.precision === 'float32' ? name : 'float64-js');
 }
@@ -282,6 +325,8 @@ export interface ClaimRunContext {
   tier: Tier;
   seed: number;
   outDir: string;
+  /** How the claim's work units are computed; undefined: all of them, here. */
+  units?: UnitMode;
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -298,7 +343,7 @@ export interface ClaimJob {
  * budget leaves no result, so the parent stores an `error` result naming the cause. A full disk (in the
  * child or here) throws.
  */
-async function runClaimIsolated(claim: LoadedClaim, run: ClaimRunContext, limits: { budgetSeconds: number; memoryMiB: number }): Promise<ClaimResult> {
+async function runClaimIsolated(claim: LoadedClaim, run: ClaimRunContext, limits: { budgetSeconds: number; memoryMiB: number }): Promise<ClaimResult | ClaimShareSummary> {
   // A tier the claim cannot run at runs no experiment code: nothing to isolate.
   if ('unavailable' in tierParams(claim.spec, run.tier)) return runOneClaim(claim, run);
   const startedAt = new Date();
@@ -312,6 +357,7 @@ async function runClaimIsolated(claim: LoadedClaim, run: ClaimRunContext, limits
     onEvent?.(event);
   });
   if (outcome.kind === 'result') return outcome.result;
+  if (outcome.kind === 'failure' && outcome.refused) throw new UnitReplayError(outcome.message);
   if (outcome.kind === 'failure' && outcome.file !== undefined) {
     const failure = new StorageError(outcome.file, outcome.code, outcome.message);
     if (failure.fatal) throw failure;
@@ -347,7 +393,7 @@ function resultBase(claim: LoadedClaim, run: ClaimRunContext, startedAt: Date) {
  * Runs one claim and then its controls at this tier, and stores them; the unit a run is made of, and
  * the body of a claim's child process.
  */
-export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<ClaimResult> {
+export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Promise<ClaimResult | ClaimShareSummary> {
   const { spec } = claim;
   const folder = claimDir(run.outDir, run.runId, spec.id);
   const seed = claimSeed(run.seed, spec.id);
@@ -360,24 +406,44 @@ export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Pro
     return path.basename(file);
   });
   const base = { ...resultBase(claim, run, startedAt), files: { spec: 'spec.json', ...(protocol.length > 0 ? { protocol } : {}) } as ClaimResult['files'] };
+  const contextWith = (controlId: string | undefined, mapUnits: MapUnits): ExperimentContext => ({
+    tier: run.tier,
+    seed,
+    rng: createRng(seed),
+    progress: (done, total) => run.onEvent?.({ type: 'progress', claimId: spec.id, done, total, ...(controlId ? { controlId } : {}) }),
+    jobs: run.jobs,
+    ...(run.dataDir !== undefined ? { dataDir: run.dataDir } : {}),
+    mapUnits,
+  });
+  // In a claim's own process nothing has chosen the backend yet; in the run's process this is a no-op.
+  const selectBackend = async (): Promise<void> => {
+    if (run.tfjsBackend !== undefined) await (await import('../models/tfjs/backends')).selectBackend(run.tfjsBackend);
+  };
+  if (run.units?.kind === 'shard' && !('unavailable' in merged)) {
+    await selectBackend();
+    const kind = experimentKinds.get(spec.experiment.kind);
+    return runClaimShare({ spec, kind, params: merged.params, tier: run.tier, shard: run.units.shard, jobs: run.jobs, specSha256: base.specSha256, folder, context: contextWith });
+  }
+  // Replaying a merge: each run's units come from the shards; `served` counts the shards' time for them.
+  const shares = run.units?.kind === 'replay' ? readShares(spec.id, run.units.shares) : undefined;
+  const served = new Map<string, { ms: number }>();
+  const context = (controlId?: string): ExperimentContext => {
+    const tally = { ms: 0 };
+    served.set(controlId ?? '', tally);
+    if (!shares) return contextWith(controlId, localUnits(run.jobs));
+    const label = controlId === undefined ? `claim ${spec.id}` : `control '${controlId}' of claim ${spec.id}`;
+    return contextWith(controlId, replayUnits(label, combineScope(shares, spec.id, controlId).calls, tally));
+  };
+  const servedMs = (controlId?: string): number => served.get(controlId ?? '')?.ms ?? 0;
   let result: ClaimResult;
   if ('unavailable' in merged) {
     result = { ...base, verdict: 'not run at this tier', reason: merged.unavailable, metrics: {}, expectations: [], observations: [], controls: [], durationMs: 0 };
   } else {
-    const context = (controlId?: string): ExperimentContext => ({
-      tier: run.tier,
-      seed,
-      rng: createRng(seed),
-      progress: (done, total) => run.onEvent?.({ type: 'progress', claimId: spec.id, done, total, ...(controlId ? { controlId } : {}) }),
-      jobs: run.jobs,
-      ...(run.dataDir !== undefined ? { dataDir: run.dataDir } : {}),
-    });
     try {
       const kind = experimentKinds.get(spec.experiment.kind);
-      // In a claim's own process nothing has chosen the backend yet; in the run's process this is a no-op.
-      if (run.tfjsBackend !== undefined) await (await import('../models/tfjs/backends')).selectBackend(run.tfjsBackend);
+      await selectBackend();
       const output = await kind.run(merged.params, context());
-      const durationMs = performance.now() - t0;
+      const durationMs = performance.now() - t0 + servedMs();
       writeJsonAtomic(path.join(folder, 'evidence.json'), output.evidence);
       writeJsonAtomic(path.join(folder, 'plots.json'), output.plots ?? []);
       const score = scoreClaim(spec, output);
@@ -385,7 +451,7 @@ export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Pro
       const controls: ControlResult[] = [];
       if (score.verdict !== 'error') {
         for (const control of (spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(run.tier))) {
-          controls.push(await runControl(spec, control, kind, merged.params, context(control.id), folder));
+          controls.push(await runControl(spec, control, kind, merged.params, context(control.id), folder, () => servedMs(control.id)));
         }
       }
       const verdict = claimVerdict(score, controls);
@@ -401,8 +467,9 @@ export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Pro
         durationMs,
       };
     } catch (err) {
-      // A full disk is no verdict on the claim: nothing more can be stored, so the run stops.
-      if (err instanceof StorageError && err.fatal) throw err;
+      // A full disk is no verdict on the claim: nothing more can be stored, so the run stops; so does a
+      // merge whose stored units do not fit the claim.
+      if ((err instanceof StorageError && err.fatal) || err instanceof UnitReplayError) throw err;
       result = {
         ...base,
         verdict: 'error',
@@ -411,7 +478,7 @@ export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Pro
         expectations: [],
         observations: [],
         controls: [],
-        durationMs: performance.now() - t0,
+        durationMs: performance.now() - t0 + servedMs(),
       };
     }
   }
@@ -426,22 +493,34 @@ export function controlFolder(controlId: string): string {
   return `controls/${controlId}`;
 }
 
-/** Runs one control of a claim and stores its evidence and plots; a crash becomes its `error` status. */
-async function runControl(spec: ClaimSpec, control: Control, kind: AnyExperimentKind, claimParams: Params, ctx: ExperimentContext, claimFolder: string): Promise<ControlResult> {
+/** The shards' shares of a claim a merge replays; a missing or unreadable one stops the merge. */
+function readShares(claimId: string, files: string[]): UnitShare[] {
+  return files.map((file) => {
+    const share = readUnitShare(file, claimId);
+    if (!share) throw new UnitReplayError(`${file} is missing or not a share of ${claimId}'s work units`);
+    return share;
+  });
+}
+
+/**
+ * Runs one control of a claim and stores its evidence and plots; a crash becomes its `error` status.
+ * `servedMs`: the shards' compute time of the units a merge served it, counted in its duration.
+ */
+async function runControl(spec: ClaimSpec, control: Control, kind: AnyExperimentKind, claimParams: Params, ctx: ExperimentContext, claimFolder: string, servedMs: () => number): Promise<ControlResult> {
   const params = mergeParams(claimParams, control.params);
   const base = { id: control.id, description: control.description, params, mustFail: control.mustFail };
   const t0 = performance.now();
   try {
     const output = await kind.run(params, ctx);
-    const durationMs = performance.now() - t0;
+    const durationMs = performance.now() - t0 + servedMs();
     const rel = controlFolder(control.id);
     writeJsonAtomic(path.join(claimFolder, rel, 'evidence.json'), output.evidence);
     writeJsonAtomic(path.join(claimFolder, rel, 'plots.json'), output.plots ?? []);
     return { ...base, ...scoreControl(spec, control, output), metrics: finiteOnly(output.metrics), durationMs, files: { evidence: `${rel}/evidence.json`, plots: `${rel}/plots.json` } };
   } catch (err) {
-    if (err instanceof StorageError && err.fatal) throw err;
+    if ((err instanceof StorageError && err.fatal) || err instanceof UnitReplayError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    return { ...base, status: 'error', discriminates: false, reason, metrics: {}, expectations: [], observations: [], durationMs: performance.now() - t0, files: {} };
+    return { ...base, status: 'error', discriminates: false, reason, metrics: {}, expectations: [], observations: [], durationMs: performance.now() - t0 + servedMs(), files: {} };
   }
 }
 

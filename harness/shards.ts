@@ -1,21 +1,19 @@
 /**
- * Sharding a run over machines and merging the shards back into one run. A shard is a deterministic
- * slice of the selected claims (claim k of the id-sorted selection goes to shard k mod n); since each
- * claim's seed depends only on the run seed and its id, the merged run equals a single-machine run.
+ * Sharding a run over machines (`merge.ts` puts the shards back together). The unit of sharding is the
+ * work unit (`units.ts`): every shard takes part in each selected claim whose kind has units, computing
+ * its share of them, and the claims of kinds without units are dealt out whole — claim k of their
+ * id-sorted list goes to shard k mod n. Since each claim's seed depends only on the run seed and its id,
+ * and unit inputs only on the claim's seed, the merged run equals a single-machine run.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from './atomic';
-import { UsageError } from './claims';
-import { claimDir, readManifest, readRuns, runDir } from './store';
-import type { ClaimResult, LoadedClaim, RunManifest } from './types';
+import { UsageError, tierParams } from './claims';
+import { experimentKinds } from './registry';
+import { readRuns } from './store';
+import type { LoadedClaim, RunManifest, Tier } from './types';
+import type { ShardSlot } from './units';
 
-export interface Shard {
-  /** 1-based. */
-  index: number;
-  count: number;
-}
+export type Shard = ShardSlot;
 
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -25,9 +23,22 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-export function shardClaims(claims: LoadedClaim[], shard: Shard): LoadedClaim[] {
+/** Whether a claim at a tier is split into work units: its kind declares them and the tier runs. */
+export function hasUnits(claim: LoadedClaim, tier: Tier): boolean {
+  const kind = experimentKinds.has(claim.spec.experiment.kind) ? experimentKinds.get(claim.spec.experiment.kind) : undefined;
+  return kind?.units !== undefined && !('unavailable' in tierParams(claim.spec, tier));
+}
+
+/**
+ * What shard `shard` runs: every claim with work units (its share of them; listed in `unitClaims`)
+ * and its slice of the other claims, all in id order.
+ */
+export function shardClaims(claims: LoadedClaim[], shard: Shard, tier: Tier): { claims: LoadedClaim[]; unitClaims: string[] } {
   const sorted = [...claims].sort((a, b) => a.spec.id.localeCompare(b.spec.id));
-  return sorted.filter((_, k) => k % shard.count === shard.index - 1);
+  const split = sorted.filter((c) => hasUnits(c, tier));
+  const whole = sorted.filter((c) => !hasUnits(c, tier)).filter((_, k) => k % shard.count === shard.index - 1);
+  const mine = new Set([...split, ...whole]);
+  return { claims: sorted.filter((c) => mine.has(c)), unitClaims: split.map((c) => c.spec.id) };
 }
 
 /**
@@ -50,70 +61,8 @@ export function findUnmergedShards(outDir: string): string[] {
   return [...groups.values()][0].sort();
 }
 
-/**
- * Combines complete shard runs into one new run under the same folder. The shards must share tier,
- * seed, selection, commit and shard count, and together cover every shard index exactly once.
- */
 /** Every valid manifest under `<outDir>/runs` (readRuns reports the others by name; merge ignores them). */
-function storedManifests(outDir: string): RunManifest[] {
+export function storedManifests(outDir: string): RunManifest[] {
   return readRuns(outDir).runs.map((r) => r.manifest);
 }
 
-export function mergeShardRuns(outDir: string, runIds: string[], options: { prune?: boolean } = {}): RunManifest {
-  if (runIds.length === 0) throw new UsageError('merge needs the ids of the shard runs');
-  const manifests = runIds.map((id) => readManifest(outDir, id));
-  const first = manifests[0];
-  // Merging the same shards twice would count every claim twice in the history.
-  for (const earlier of storedManifests(outDir)) {
-    const overlap = runIds.filter((id) => earlier.mergedFrom?.includes(id));
-    if (overlap.length > 0) throw new UsageError(`shard run${overlap.length > 1 ? 's' : ''} ${overlap.join(', ')} already merged into run ${earlier.id}`);
-  }
-  for (const m of manifests) {
-    if (!m.shard) throw new UsageError(`run ${m.id} is not a shard (it was not run with --shard)`);
-    if (m.status !== 'complete') throw new UsageError(`shard run ${m.id} is ${m.status}; resume it first (claimbench run --resume ${m.id})`);
-    const differs = (['tier', 'seed'] as const).filter((k) => m[k] !== first[k]);
-    if (JSON.stringify(m.selection) !== JSON.stringify(first.selection)) throw new UsageError(`shard runs ${first.id} and ${m.id} selected different claims`);
-    if (m.provenance.commit !== first.provenance.commit) throw new UsageError(`shard runs ${first.id} and ${m.id} ran different commits (${first.provenance.commit} vs ${m.provenance.commit})`);
-    if (m.shard.count !== first.shard?.count) throw new UsageError(`shard runs ${first.id} and ${m.id} split into different shard counts`);
-    if (differs.length > 0) throw new UsageError(`shard runs ${first.id} and ${m.id} differ in ${differs.join(', ')}`);
-  }
-  const count = first.shard?.count as number;
-  const indices = manifests.map((m) => m.shard?.index as number).sort((a, b) => a - b);
-  const expected = Array.from({ length: count }, (_, i) => i + 1);
-  if (JSON.stringify(indices) !== JSON.stringify(expected)) {
-    throw new UsageError(`shards must cover 1…${count} exactly once; got ${indices.join(', ')}`);
-  }
-
-  const id = `${first.id.replace(/-[0-9a-f]{6}$/, '')}-merged-${randomBytes(3).toString('hex')}`;
-  const dir = runDir(outDir, id);
-  fs.mkdirSync(dir);
-  const claims = manifests.flatMap((m) => m.claims).sort();
-  for (const m of manifests) {
-    for (const claimId of m.claims) {
-      const from = claimDir(outDir, m.id, claimId);
-      const to = claimDir(outDir, id, claimId);
-      // Everything but result.json, including each control's folder under controls/.
-      fs.cpSync(from, to, { recursive: true, filter: (src) => src !== path.join(from, 'result.json') });
-      const result = JSON.parse(fs.readFileSync(path.join(from, 'result.json'), 'utf8')) as ClaimResult;
-      writeJsonAtomic(path.join(to, 'result.json'), { ...result, runId: id });
-    }
-  }
-  const startedAt = manifests.map((m) => m.startedAt).sort()[0];
-  const endedAt = manifests.map((m) => m.endedAt ?? m.startedAt).sort().at(-1) as string;
-  const { shard: _shard, writer: _writer, resumedAt: _resumed, ...base } = first;
-  const merged: RunManifest = {
-    ...base,
-    id,
-    status: 'complete',
-    claims,
-    mergedFrom: manifests.map((m) => m.id),
-    startedAt,
-    endedAt,
-    durationMs: manifests.reduce((s, m) => s + (m.durationMs ?? 0), 0),
-  };
-  writeJsonAtomic(path.join(dir, 'manifest.json'), merged);
-  if (options.prune) {
-    for (const m of manifests) fs.rmSync(runDir(outDir, m.id), { recursive: true, force: true });
-  }
-  return merged;
-}

@@ -287,6 +287,11 @@ export interface RunManifest {
   claims: string[];
   /** Set when the run is one slice of a sharded run (`--shard index/count`, index from 1). */
   shard?: { index: number; count: number };
+  /**
+   * In a shard run: the claims (also listed in `claims`) of which it computed its share of the work
+   * units; each has `units.json` instead of a result.json until `claimbench merge` scores it.
+   */
+  unitClaims?: string[];
   /** Set when the run was made by `claimbench merge` from shard runs. */
   mergedFrom?: string[];
   /** Set when the run was resumed after an interruption. */

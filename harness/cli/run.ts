@@ -5,6 +5,7 @@ import { buildReport } from '../report/build';
 import { resumeRun, runClaims, type RunEvent, type RunOutcome } from '../runner';
 import { parseShard, shardClaims } from '../shards';
 import { TIERS, type ClaimResult, type LoadedClaim, type Tier } from '../types';
+import type { ClaimShareSummary } from '../claim-share';
 import { describeCost, formatSeconds } from '../cost';
 import { formatDuration, formatNumber, withMinusSign } from '../format';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
@@ -61,15 +62,16 @@ export const runCommand: Command = {
       const seed = parseSeed(values.seed ?? '1');
       const shard = values.shard === undefined ? undefined : parseShard(values.shard);
       const selected = selectClaims(all, positionals);
-      const claims = shard ? shardClaims(selected, shard) : selected;
-      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, jobs, backend: values.backend, ...limits, onEvent: values.json ? undefined : progressPrinter(claims) });
+      const { claims, unitClaims } = shard ? shardClaims(selected, shard, tier) : { claims: selected, unitClaims: [] };
+      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, unitClaims, jobs, backend: values.backend, ...limits, onEvent: values.json ? undefined : progressPrinter(claims) });
     }
     const { manifest, results } = outcome;
     const runFolder = path.join(outDir, 'runs', manifest.id);
     if (values.json) {
-      console.log(JSON.stringify({ ...jsonSummary(manifest.id, runFolder, results), ran: outcome.ran }));
+      console.log(JSON.stringify({ ...jsonSummary(manifest.id, runFolder, results), ran: outcome.ran, ...(manifest.unitClaims ? { unitShares: outcome.shares } : {}) }));
     } else {
-      console.log(summaryTable(results, all));
+      if (results.length > 0) console.log(summaryTable(results, all));
+      for (const s of outcome.shares) console.log(shareLine(s));
       const shardText = manifest.shard ? `, shard ${manifest.shard.index}/${manifest.shard.count}` : '';
       console.log(`\nrun ${manifest.id} (tier ${manifest.tier}, seed ${manifest.seed}${shardText}, ${formatDuration(manifest.durationMs ?? 0)})\nresults: ${runFolder}`);
     }
@@ -157,6 +159,11 @@ function controlsText(r: ClaimResult): string {
   return failing.map((c) => `${c.id}: ${c.status}`).join('; ');
 }
 
+/** A shard's part of a split claim, in words. */
+function shareLine(s: ClaimShareSummary): string {
+  return `${s.claimId}: ${s.computed} of ${s.total} work units computed in shard ${s.shard.index}/${s.shard.count} (${formatDuration(s.durationMs)}); scored by 'claimbench merge'`;
+}
+
 function truncate(text: string, n: number): string {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
@@ -174,17 +181,19 @@ export function progressPrinter(claims: LoadedClaim[], options: { tty?: boolean;
   const write = options.write ?? ((text: string) => void process.stderr.write(text));
   let last = 0;
   let claimStart = 0;
+  let place = '';
   return (event) => {
     if (event.type === 'backend') {
       write(`${event.line}\n`);
     } else if (event.type === 'claim-start') {
       claimStart = last = now();
+      place = `[${event.index + 1}/${event.total}]`;
       const limits = [event.estimate ? `estimate ${describeCost(event.estimate)}` : '', event.budgetSeconds ? `budget ${formatSeconds(event.budgetSeconds)}` : ''].filter(Boolean).join('; ');
       write(`[${event.index + 1}/${event.total}] ${event.claimId}${limits ? ` (${limits})` : ''} …${tty ? '' : '\n'}`);
     } else if (event.type === 'progress') {
       const t = now();
       const control = event.controlId ? ` control ${event.controlId}` : '';
-      const position = `[${claims.findIndex((c) => c.spec.id === event.claimId) + 1}/${claims.length}] ${event.claimId}${control} ${event.done}/${event.total}`;
+      const position = `${place || `[${claims.findIndex((c) => c.spec.id === event.claimId) + 1}/${claims.length}]`} ${event.claimId}${control} ${event.done}/${event.total}`;
       if (tty) {
         if (t - last < 100 && event.done < event.total) return;
         last = t;
@@ -197,6 +206,9 @@ export function progressPrinter(claims: LoadedClaim[], options: { tty?: boolean;
       const r = event.result;
       const controls = r.controls.length > 0 ? ` + ${r.controls.length} control${r.controls.length === 1 ? '' : 's'} ${formatDuration(r.controls.reduce((s, c) => s + c.durationMs, 0))}` : '';
       const line = `[${event.index + 1}/${event.total}] ${r.claimId} ${MARK[r.verdict]} ${r.verdict} (${formatDuration(r.durationMs)}${controls})`;
+      write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
+    } else if (event.type === 'claim-share') {
+      const line = `[${event.index + 1}/${event.total}] ${shareLine(event.share)}`;
       write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`);
     }
   };

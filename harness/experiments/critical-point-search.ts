@@ -1,8 +1,9 @@
 /**
  * `critical-point-search`: Frye's experiments (thesis Ch. 3). Initial points come from an optimiser's
  * trajectory on the loss, picked uniformly by loss value, with Gaussian noise on half of them
- * (§3.2.3.2); then each critical-point finder runs from them on worker threads. Metrics: success
- * fractions, gradient-flatness (r, eq. 3.36) statistics, plateaus, and for the deep linear autoencoder
+ * (§3.2.3.2); then each critical-point finder runs from them, one work unit per run (`ctx.mapUnits`:
+ * worker threads, or the shards of a sharded run). Metrics: success fractions, gradient-flatness
+ * (r, eq. 3.36) statistics, plateaus, and for the deep linear autoencoder
  * the match with its analytic critical points and the effect of cutoffs (§3.2.3.4).
  *
  * Evidence and the metrics it recomputes. Per run (`runs[]`): `algorithm`, `start` (θ₀ and where on
@@ -31,7 +32,6 @@ import * as path from 'node:path';
 import { kaimingNormal, type Objective } from '../../models';
 import { dlaeCriticalPoints } from '../../models/dlae';
 import { extent, mean, median, polyfit } from '../fit';
-import { mapParallel } from '../parallel';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
@@ -216,6 +216,8 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
     },
   },
   metrics: metricNames,
+  // Every run of every finder is a work unit: a sharded run splits them over its shards.
+  units: (params) => params.algorithms.reduce((n, a) => n + a.runs, 0),
   check(params) {
     const problems: { path: string; message: string }[] = [];
     const names = params.algorithms.map((a) => a.name);
@@ -265,8 +267,7 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
       }
     });
     let done = 0;
-    const outcomes = await mapParallel<RunInput, RunOutput>(path.join(__dirname, 'critical-point-task'), 'runCriticalPointSearch', inputs, {
-      jobs: ctx.jobs,
+    const outcomes = await ctx.mapUnits<RunInput, RunOutput>(path.join(__dirname, 'critical-point-task'), 'runCriticalPointSearch', inputs, {
       onOutcome: () => ctx.progress(++done, inputs.length),
     });
     const failed = outcomes.map((o, i) => ({ o, i })).filter(({ o }) => !o.ok);

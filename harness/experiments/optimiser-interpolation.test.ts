@@ -1,5 +1,5 @@
+import { testContext } from '../testing/context';
 import { useCpuBackend } from '../../models/tfjs/testing/fixtures';
-import { createRng } from '../rng';
 import { disagreement, optimiserInterpolation, type OptimiserInterpolationParams, relativeBarrier, sampleStd } from './optimiser-interpolation';
 
 useCpuBackend();
@@ -42,7 +42,7 @@ describe('optimiser-interpolation', () => {
   });
 
   test('a tiny run gives every metric, consistent with its evidence', async () => {
-    const output = await optimiserInterpolation.run(params, { tier: 'quick', seed: 1, rng: createRng(1), progress: () => {}, jobs: 1 });
+    const output = await optimiserInterpolation.run(params, testContext(1));
     expect(Object.keys(output.metrics).sort()).toEqual(optimiserInterpolation.metrics(params).sort());
     for (const value of Object.values(output.metrics)) expect(Number.isFinite(value)).toBe(true);
     const solutions = output.evidence.solutions as { setting: string; seed: number; finalLoss: number }[];
@@ -58,7 +58,7 @@ describe('optimiser-interpolation', () => {
   });
 
   test('its scored metrics follow from the evidence alone', async () => {
-    const output = await optimiserInterpolation.run(params, { tier: 'quick', seed: 2, rng: createRng(2), progress: () => {}, jobs: 1 });
+    const output = await optimiserInterpolation.run(params, testContext(2));
     type S = { setting: string; seed: number; optimiser: string; finalLoss: number; predictions: number[] };
     type P = { setting: string; seed: number; from: string; to: string; losses: number[] };
     const solutions = output.evidence.solutions as unknown as S[];
@@ -87,7 +87,7 @@ describe('optimiser-interpolation', () => {
 
   test('one optimiser twice and no batch norm in either setting leave nothing to find (the controls)', async () => {
     const twins = { ...params, optimisers: [params.optimisers[0], { ...params.optimisers[0], name: 'SGD, again' }], treatment: 'none' as const };
-    const output = await optimiserInterpolation.run(twins, { tier: 'quick', seed: 1, rng: createRng(1), progress: () => {}, jobs: 1 });
+    const output = await optimiserInterpolation.run(twins, testContext(1));
     expect(output.metrics.barrierFraction).toBe(0);
     expect(output.metrics.meanDisagreement).toBe(0);
     expect(output.metrics.spreadRatio).toBeCloseTo(1, 12);

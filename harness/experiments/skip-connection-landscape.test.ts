@@ -1,3 +1,4 @@
+import { testContext } from '../testing/context';
 import { useCpuBackend } from '../../models/tfjs/testing/fixtures';
 import { createRng } from '../rng';
 import { excessVariation, extremeEigenvalues, interiorLocalMinima, skipConnectionLandscape, type SkipConnectionParams } from './skip-connection-landscape';
@@ -60,7 +61,7 @@ describe('skip-connection-landscape', () => {
   });
 
   test('a tiny run gives every metric, consistent with its evidence', async () => {
-    const output = await skipConnectionLandscape.run(params, { tier: 'quick', seed: 1, rng: createRng(1), progress: () => {}, jobs: 1 });
+    const output = await skipConnectionLandscape.run(params, testContext(1));
     expect(Object.keys(output.metrics).sort()).toEqual(skipConnectionLandscape.metrics(params).sort());
     for (const value of Object.values(output.metrics)) expect(Number.isFinite(value)).toBe(true);
     const networks = output.evidence.networks as { seed: number; grid: { values: number[][] }; hessian: { ratio: number; lambdaMin: number; lambdaMax: number }[] }[];

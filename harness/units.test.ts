@@ -1,0 +1,66 @@
+import * as path from 'node:path';
+import { fromExactJson, toExactJson } from './exact-json';
+import { UnitReplayError, UnitsStored, combineScope, inputSha256, localUnits, replayUnits, shardUnits, taskName, unitScope, unitShard, type UnitShare } from './units';
+
+const tasks = path.join(__dirname, 'testing', 'parallel-tasks');
+const inputs = Array.from({ length: 10 }, (_, i) => ({ seed: i + 1, n: 5 }));
+
+describe('exact JSON', () => {
+  it('gives back NaN, ±Infinity, −0, undefined array slots and typed arrays', () => {
+    const value = { a: [1.5, NaN, Infinity, -Infinity, -0, undefined, 1e-310], f: Float64Array.from([0.1, -0, NaN]), nested: { b: null, c: 'x' } };
+    const back = fromExactJson<typeof value>(toExactJson(value));
+    expect(back.a.slice(0, 5)).toEqual([1.5, NaN, Infinity, -Infinity, -0]);
+    expect(Object.is(back.a[4], -0)).toBe(true);
+    expect(back.a[5]).toBeUndefined();
+    expect(back.a[6]).toBe(1e-310);
+    expect(back.f).toBeInstanceOf(Float64Array);
+    expect(Object.is(back.f[1], -0)).toBe(true);
+    expect(back.nested).toEqual({ b: null, c: 'x' });
+  });
+
+  it('refuses an object of its own with the tag key', () => {
+    expect(() => toExactJson({ x: { $exact: 'NaN' } })).toThrow(/cannot be stored exactly/);
+  });
+});
+
+describe('work units', () => {
+  it('are dealt to shards evenly, consecutive units to consecutive shards', () => {
+    for (const count of [1, 2, 3, 7]) {
+      const per = new Array(count).fill(0);
+      for (let j = 0; j < 100; j++) per[unitShard(unitScope('p.claim', 'ctl'), j, count) - 1]++;
+      expect(Math.max(...per) - Math.min(...per)).toBeLessThanOrEqual(1);
+    }
+    expect(unitShard('p.claim', 1, 3)).toBe((unitShard('p.claim', 0, 3) % 3) + 1);
+  });
+
+  it('name their task independently of where the package lies and of .ts/.js', () => {
+    expect(taskName(path.join(__dirname, 'experiments', 'critical-point-task'), 'run')).toBe('harness/experiments/critical-point-task#run');
+    expect(taskName(path.join(__dirname, 'experiments', 'critical-point-task.js'), 'run')).toBe('harness/experiments/critical-point-task#run');
+  });
+
+  it('split over shards and replayed give what computing them all gives, without computing them again', async () => {
+    const all = await localUnits(1)(tasks, 'seededSum', inputs);
+    const shares: UnitShare[] = [];
+    for (const index of [1, 2, 3]) {
+      const shard = { index, count: 3 };
+      const stored = await shardUnits('p.claim', shard, 1)(tasks, 'seededSum', inputs).catch((e: unknown) => e);
+      expect(stored).toBeInstanceOf(UnitsStored);
+      shares.push({ schemaVersion: 1, claimId: 'p.claim', shard, specSha256: '0'.repeat(64), claim: { stopped: 'units', calls: [(stored as UnitsStored).call] }, controls: {} });
+    }
+    expect(shares.map((s) => s.claim.calls[0].units.length).sort()).toEqual([3, 3, 4]);
+    const { calls } = combineScope(shares, 'p.claim');
+    const served = { ms: 0 };
+    const seen: number[] = [];
+    // Served from the shards: the replay never loads the task module.
+    const replayed = await replayUnits('claim p.claim', calls, served)(tasks, 'seededSum', inputs, { onOutcome: (j) => seen.push(j) });
+    expect(replayed).toEqual(all);
+    expect(seen).toEqual(inputs.map((_, j) => j));
+    await expect(replayUnits('claim p.claim', calls, served)(tasks, 'seededSum', inputs.map((x) => ({ ...x, n: 6 })))).rejects.toThrow(/input of unit 0 differs/);
+    await expect(replayUnits('claim p.claim', [], served)(tasks, 'seededSum', inputs)).rejects.toThrow(UnitReplayError);
+
+    const lacking = shares.map((s) => (s.shard.index === 2 ? { ...s, claim: { ...s.claim, calls: [{ ...s.claim.calls[0], units: s.claim.calls[0].units.slice(1) }] } } : s));
+    expect(() => combineScope(lacking, 'p.claim')).toThrow(/1 of 10 units missing \(e\.g\. unit \d+, assigned to shard 2\/3\)/);
+    expect(() => combineScope(shares, 'p.claim', 'ctl')).toThrow(/shard 1\/3 stored no units of control 'ctl'/);
+    expect(inputSha256('t#x', { a: NaN })).not.toBe(inputSha256('t#x', { a: null }));
+  });
+});
