@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { writeJsonAtomic } from './atomic';
 import { UsageError } from './claims';
 import { currentWriter } from './lock';
-import { chooseTfjsBackend, engineNamer, executeRun, type RunEvent, type RunOutcome } from './runner';
+import { chooseDataDir, chooseTfjsBackend, engineNamer, executeRun, type RunEvent, type RunOutcome } from './runner';
 import { storedManifests } from './shards';
 import { claimDir, readManifest, runDir } from './store';
 import type { ClaimResult, LoadedClaim, RunManifest } from './types';
@@ -32,6 +32,8 @@ export interface MergeOptions {
   jobs?: number;
   timeoutSeconds?: number;
   memoryMiB?: number;
+  /** The CIFAR-10 folder on this machine, for split claims that read it (`--data-dir`, else $CLAIMBENCH_CIFAR10_DIR). */
+  dataDir?: string;
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -94,6 +96,7 @@ export async function mergeShardRuns(outDir: string, runIds: string[], options: 
       durationMs: manifests.reduce((s, m) => s + (m.durationMs ?? 0), 0),
     };
     const tfjs = await chooseTfjsBackend(replay, undefined);
+    const data = chooseDataDir(options.dataDir);
     if (tfjs) options.onEvent?.({ type: 'backend', line: tfjs.line });
     outcome = await executeRun(
       manifest,
@@ -109,6 +112,7 @@ export async function mergeShardRuns(outDir: string, runIds: string[], options: 
         onEvent: options.onEvent,
         engineFor: engineNamer(tfjs),
         ...(tfjs ? { tfjsBackend: tfjs.name } : {}),
+        ...(data ? { dataDir: data.path } : {}),
         unitsFor: (claim) => ({ kind: 'replay', shares: sharesOf.get(claim.spec.id) as string[] }),
       },
       earlier,

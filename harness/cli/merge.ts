@@ -6,7 +6,7 @@ import type { LoadedClaim } from '../types';
 import { claimsOption, loadValidClaims, parseCommandArgs, type Command } from './command';
 import { parseJobs, parsePositive, progressPrinter, summaryTable } from './run';
 
-const usage = 'claimbench merge [shard-run-id…] [--in DIR] [--prune] [--claims DIR] [--jobs N] [--timeout SECONDS] [--memory MiB]';
+const usage = 'claimbench merge [shard-run-id…] [--in DIR] [--prune] [--claims DIR] [--jobs N] [--timeout SECONDS] [--memory MiB] [--data-dir DIR]';
 
 export const mergeCommand: Command = {
   name: 'merge',
@@ -15,7 +15,7 @@ export const mergeCommand: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { ...claimsOption, in: { type: 'string' }, prune: { type: 'boolean' }, jobs: { type: 'string' }, timeout: { type: 'string' }, memory: { type: 'string' } },
+      { ...claimsOption, in: { type: 'string' }, prune: { type: 'boolean' }, jobs: { type: 'string' }, timeout: { type: 'string' }, memory: { type: 'string' }, 'data-dir': { type: 'string' } },
       usage,
     );
     const inDir = path.resolve(values.in ?? defaultReportsDir());
@@ -30,6 +30,7 @@ export const mergeCommand: Command = {
       ...(values.jobs === undefined ? {} : { jobs: parseJobs(values.jobs) }),
       ...(values.timeout === undefined ? {} : { timeoutSeconds: parsePositive('--timeout', values.timeout) }),
       ...(values.memory === undefined ? {} : { memoryMiB: parsePositive('--memory', values.memory, true) }),
+      ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
       onEvent: progressPrinter([]),
     });
     console.log(summaryTable(results, loaded ?? []));
