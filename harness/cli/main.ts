@@ -8,6 +8,7 @@ import { Registry } from '../registry';
 import { SpecError, type Command } from './command';
 import { checkCommand } from './check';
 import { doctorCommand } from './doctor';
+import { estimateCommand } from './estimate';
 import { listCommand } from './list';
 import { mergeCommand } from './merge';
 import { reportCommand } from './report';
@@ -17,7 +18,7 @@ import { showCommand } from './show';
 import { validateCommand } from './validate';
 
 export const commands = new Registry<Command>('command');
-for (const c of [runCommand, checkCommand, mergeCommand, reportCommand, listCommand, showCommand, validateCommand, schemaCommand, doctorCommand]) commands.register(c);
+for (const c of [runCommand, checkCommand, mergeCommand, estimateCommand, reportCommand, listCommand, showCommand, validateCommand, schemaCommand, doctorCommand]) commands.register(c);
 
 function help(): string {
   const names = commands.names();

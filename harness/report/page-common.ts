@@ -153,10 +153,13 @@ export function provenanceOf(m: RunManifest): Partial<Provenance> {
 /** The state of a run in words: `complete`, `running: …`, `incomplete: …`, with shard/merge/resume notes. */
 export function runStatusText(state: RunState, run: StoredRun): string {
   const m = run.manifest;
-  const total = Array.isArray(m.claims) ? m.claims.length : 0;
+  // A shard run's claims split into work units get no result there: `merge` scores them.
+  const split = Array.isArray(m.unitClaims) ? m.unitClaims.length : 0;
+  const total = Array.isArray(m.claims) ? m.claims.length - split : 0;
   const finished = `${run.results.length} of ${plural(total, 'claim')} finished`;
   const extras = [
     m.shard ? `shard ${m.shard.index} of ${m.shard.count}` : '',
+    split > 0 ? `its share of the work units of ${plural(split, 'claim')}, scored when the shards are merged` : '',
     Array.isArray(m.mergedFrom) && m.mergedFrom.length > 0 ? `merged from ${plural(m.mergedFrom.length, 'shard run')}` : '',
     Array.isArray(m.resumedAt) && m.resumedAt.length > 0 ? `resumed ${m.resumedAt.length === 1 ? 'once' : `${m.resumedAt.length} times`}` : '',
   ].filter(Boolean);
