@@ -6,6 +6,7 @@ import { formatDuration, formatNumber } from '../format';
 import { packageRoot } from '../paths';
 import { FIXTURE_RUN_ID, fixtureClaims, writeFixtureRun } from './fixture';
 import { checkXml } from './xml-check';
+import { brokenLinksOn, filesUnder } from '../testing/site-links';
 import { validateResult } from '../schema';
 import { writeJsonAtomic } from '../atomic';
 import { claimDir, runDir } from '../store';
@@ -22,21 +23,11 @@ function read(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
-function allFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
 /** Resources (stylesheets, images) are local; every relative link points at a file in the site. */
 function expectLocalLinksResolve(page: string): void {
   const html = read(page);
   for (const m of html.matchAll(/<link [^>]*href="([^"]+)"|\ssrc="([^"]+)"/g)) expect(m[1] ?? m[2]).not.toMatch(/^([a-z]+:)?\/\//);
-  for (const m of html.matchAll(/\s(?:href|src)="([^"]+)"/g)) {
-    const link = m[1]!.replace(/&amp;/g, '&');
-    if (/^https?:\/\//.test(link)) continue; // a hyperlink out of the site (from a spec's markdown)
-    const file = decodeURIComponent(link.split('#')[0]!);
-    if (file === '') continue;
-    expect(fs.existsSync(path.resolve(path.dirname(page), file))).toBe(true);
-  }
+  expect(brokenLinksOn(page)).toEqual([]);
 }
 
 describe('formatting', () => {
@@ -131,7 +122,7 @@ describe('buildReport', () => {
     expect(page).toContain(JSON.parse(read(path.join(src, 'result.json'))).specSha256);
 
     // the site stands alone: no scripts, nothing remote, every relative link resolves
-    for (const file of allFiles(outDir).filter((f) => f.endsWith('.html'))) {
+    for (const file of filesUnder(outDir).filter((f) => f.endsWith('.html'))) {
       const html = read(file);
       expect(html).not.toMatch(/<script/i);
       expectLocalLinksResolve(file);
@@ -149,7 +140,7 @@ describe('buildReport', () => {
     expect(page).toContain('&lt;b&gt;raw html&lt;/b&gt; is shown as text.');
     expect(page).toContain('<a href="https://openreview.net/forum?id=BJgnXpVYwS">'); // linkify
     expect(page).toContain('<td class="num"><span title="">—</span></td>'); // not measured
-    for (const file of allFiles(path.dirname(summary.indexFile)).filter((f) => f.endsWith('.html'))) {
+    for (const file of filesUnder(path.dirname(summary.indexFile)).filter((f) => f.endsWith('.html'))) {
       expect(read(file)).not.toMatch(/<script/i);
     }
   });

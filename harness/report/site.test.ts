@@ -10,6 +10,7 @@ import { runDir } from '../store';
 import { buildReport } from './build';
 import { benchRecord, FIXTURE_COMMIT, setMeasured, writeFixtureRun, writeSyntheticHistory } from './fixture';
 import { checkXml } from './xml-check';
+import { brokenLinksOn, filesUnder } from '../testing/site-links';
 
 let tmp: string;
 let inDir: string;
@@ -31,23 +32,12 @@ function page(rel: string): string {
   return read(path.join(outDir, rel));
 }
 
-function allFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
 function htmlPages(): string[] {
-  return allFiles(outDir).filter((f) => f.endsWith('.html'));
+  return filesUnder(outDir).filter((f) => f.endsWith('.html'));
 }
 
 function expectLocalLinksResolve(file: string): void {
-  const html = read(file);
-  for (const m of html.matchAll(/\s(?:href|src)="([^"]+)"/g)) {
-    const link = m[1]!.replace(/&amp;/g, '&');
-    if (/^https?:\/\//.test(link)) continue;
-    const target = decodeURIComponent(link.split('#')[0]!);
-    if (target === '') continue;
-    if (!fs.existsSync(path.resolve(path.dirname(file), target))) throw new Error(`${path.relative(outDir, file)} links to missing ${link}`);
-  }
+  expect([path.relative(outDir, file), brokenLinksOn(file)]).toEqual([path.relative(outDir, file), []]);
 }
 
 /** The rows of the first `<table class="history">` on a page, as run ids. */
