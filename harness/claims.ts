@@ -2,6 +2,7 @@
  * Loading and validating claim specs. Every problem names the file, the JSON pointer inside it and a
  * hint for the fix; validation collects all problems instead of stopping at the first.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
@@ -351,6 +352,11 @@ function checkControlStructure(spec: ClaimSpec, file: string, problems: SpecProb
       problems.push({ file, pointer: `/controls/${c}/tiers`, message: `control '${control.id}' does not run at quick, where the claim runs`, hint: 'every control runs at quick when its claim does; add "quick" (at smaller settings in the quick tier if needed)' });
     }
   });
+}
+
+/** sha256 of a spec file's bytes: which version of a claim ran (results store it, merge checks it). */
+export function specFileSha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
 /**

@@ -12,11 +12,11 @@
  * that fails or is killed leaves no run that lists the shards in `mergedFrom` (which would hide them
  * from the history) and no half-merged run whose claims would count twice.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from './atomic';
-import { UsageError } from './claims';
+import { UsageError, specFileSha256 } from './claims';
 import { currentWriter } from './lock';
 import { chooseDataDir, chooseTfjsBackend, engineNamer, executeRun, type RunEvent, type RunOutcome } from './runner';
 import { storedManifests } from './shards';
@@ -170,7 +170,7 @@ function specRunBy(shares: UnitShare[], claimId: string, specs: () => LoadedClai
   if (shares.some((s) => s.specSha256 !== sha)) throw new UsageError(`the shards ran different versions of ${claimId}'s spec`);
   const claim = specs().find((c) => c.spec.id === claimId);
   if (!claim) throw new UsageError(`no spec for ${claimId}, which the shards split into work units: merge runs it again to score it (--claims DIR names the claims folder the shards ran)`);
-  if (createHash('sha256').update(fs.readFileSync(claim.file)).digest('hex') !== sha) {
+  if (specFileSha256(claim.file) !== sha) {
     throw new UsageError(`${claim.file} changed since the shards ran ${claimId}; merge with the spec they ran`);
   }
   return claim;

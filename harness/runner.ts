@@ -15,12 +15,12 @@
  * controls and stores them in `units.json` instead of a result (`claim-share.ts`); `merge` later runs
  * such a claim again through this same code with the shards' outputs served (`units.ts`).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CIFAR10_ENV, cifar10DirProblem } from '../datasets/cifar10';
 import { StorageError, describeStorageCode, makeFolder, removeTempFiles, writeJsonAtomic } from './atomic';
-import { UsageError, claimCost, controlTiers, mergeParams, protocolFiles, tierParams } from './claims';
+import { UsageError, claimCost, controlTiers, mergeParams, protocolFiles, specFileSha256, tierParams } from './claims';
 import { claimBudgetSeconds, defaultMemoryMiB, runInChild } from './isolation';
 import { acquireRunLock, currentWriter } from './lock';
 import { defaultJobs } from './parallel';
@@ -385,7 +385,7 @@ function resultBase(claim: LoadedClaim, run: ClaimRunContext, startedAt: Date) {
     params: 'params' in merged ? merged.params : {},
     startedAt: startedAt.toISOString(),
     files: { spec: 'spec.json' } as ClaimResult['files'],
-    specSha256: createHash('sha256').update(fs.readFileSync(claim.file)).digest('hex'),
+    specSha256: specFileSha256(claim.file),
   };
 }
 
