@@ -35,44 +35,34 @@ export function trainingPlots(params: TrainingParams, runs: TrainingRun[]): Plot
       series: perEpoch((r) => r.epochs.map((e) => e.logCondition)),
     },
   ];
+  // The per-epoch ratio of actual to predicted loss and its running product: Lemma 17 for cross-entropy
+  // (App. F.5–F.6, Figs. 8 and 10), Lemma 1 for MSE (Fig. 2 left, App. F.6 Fig. 9).
+  const ratioPlots = (ratio: Pick<PlotSpec, 'id' | 'title' | 'caption'>, cumulative: Pick<PlotSpec, 'id' | 'title'>): PlotSpec[] => [
+    { ...ratio, x: { label: 'epoch' }, y: { label: 'loss prediction ratio' }, series: perEpoch((r) => r.ratios, 1) },
+    { ...cumulative, caption: 'Running product of the per-epoch ratios.', x: { label: 'epoch' }, y: { label: 'cumulative ratio', scale: 'log' }, series: perEpoch((r) => r.cumulativeRatios, 1) },
+  ];
   if (params.loss === 'cross-entropy') {
     plots.push(
-      {
-        id: 'fig8-loss-prediction-ratio-cross-entropy',
-        title: 'Actual over Lemma 17-predicted cross-entropy loss per epoch (App. F.5, Fig. 8)',
-        caption: 'f_{k+1}/(γ_k f_k), γ_k = 1 − μ_k f_k/(2L_k‖x_k − x*‖²) with ‖x_k − x*‖ ≈ f_k/G_k, which is 1 − λmin/(λmax·f_k), measured at epoch k; below 1 the prediction is conservative. The paper draws ReLU and tanh in separate panels; here the groups are learning rates and each line names its activation.',
-        x: { label: 'epoch' },
-        y: { label: 'loss prediction ratio' },
-        series: perEpoch((r) => r.ratios, 1),
-      },
-      {
-        id: 'fig10-cumulative-ratio-cross-entropy',
-        title: 'Cumulative Lemma 17 loss prediction ratio, cross-entropy (App. F.6, Fig. 10)',
-        caption: 'Running product of the per-epoch ratios.',
-        x: { label: 'epoch' },
-        y: { label: 'cumulative ratio', scale: 'log' },
-        series: perEpoch((r) => r.cumulativeRatios, 1),
-      },
+      ...ratioPlots(
+        {
+          id: 'fig8-loss-prediction-ratio-cross-entropy',
+          title: 'Actual over Lemma 17-predicted cross-entropy loss per epoch (App. F.5, Fig. 8)',
+          caption: 'f_{k+1}/(γ_k f_k), γ_k = 1 − μ_k f_k/(2L_k‖x_k − x*‖²) with ‖x_k − x*‖ ≈ f_k/G_k, which is 1 − λmin/(λmax·f_k), measured at epoch k; below 1 the prediction is conservative. The paper draws ReLU and tanh in separate panels; here the groups are learning rates and each line names its activation.',
+        },
+        { id: 'fig10-cumulative-ratio-cross-entropy', title: 'Cumulative Lemma 17 loss prediction ratio, cross-entropy (App. F.6, Fig. 10)' },
+      ),
     );
   }
   if (params.loss === 'mse') {
     plots.push(
-      {
-        id: 'fig2-left-loss-prediction-ratio',
-        title: 'Actual over Lemma 1-predicted loss per epoch (Fig. 2 left)',
-        caption: 'f_{k+1}/(γ_k f_k), γ_k = 1 − μ_k/L_k measured at epoch k; below 1 the prediction is conservative.',
-        x: { label: 'epoch' },
-        y: { label: 'loss prediction ratio' },
-        series: perEpoch((r) => r.ratios, 1),
-      },
-      {
-        id: 'fig9-cumulative-ratio',
-        title: 'Cumulative loss prediction ratio (App. F.6, Fig. 9)',
-        caption: 'Running product of the per-epoch ratios.',
-        x: { label: 'epoch' },
-        y: { label: 'cumulative ratio', scale: 'log' },
-        series: perEpoch((r) => r.cumulativeRatios, 1),
-      },
+      ...ratioPlots(
+        {
+          id: 'fig2-left-loss-prediction-ratio',
+          title: 'Actual over Lemma 1-predicted loss per epoch (Fig. 2 left)',
+          caption: 'f_{k+1}/(γ_k f_k), γ_k = 1 − μ_k/L_k measured at epoch k; below 1 the prediction is conservative.',
+        },
+        { id: 'fig9-cumulative-ratio', title: 'Cumulative loss prediction ratio (App. F.6, Fig. 9)' },
+      ),
       {
         id: 'fig3-right-generalisation-bound',
         title: 'Lemma 4 + Lemma 3 generalisation bound per epoch (Fig. 3 right)',
