@@ -1,4 +1,4 @@
-import { extent, growthRatio, loglogFit, mean, monotoneDirection, parabolicVertex, pearson, polyfit, polyval, spearman } from './fit';
+import { extent, growthRatio, loglogFit, mean, meanOrNaN, monotoneDirection, parabolicVertex, pearson, polyfit, polyval, spearman } from './fit';
 
 describe('polyfit', () => {
   it('recovers an exact quadratic with R² = 1', () => {
@@ -95,5 +95,15 @@ describe('parabolicVertex', () => {
   it('stays at the grid point on a flat stretch and rejects a middle point that is not lowest', () => {
     expect(parabolicVertex([0, 1, 2], [1, 1, 1], 1)).toBe(1);
     expect(() => parabolicVertex([0, 1, 2], [1, 2, 3], 1)).toThrow(/not the lowest/);
+  });
+});
+
+describe('meanOrNaN', () => {
+  it('averages like mean, and lets what mean refuses through as NaN or ±∞', () => {
+    expect(meanOrNaN([1, 2, 6])).toBe(mean([1, 2, 6]));
+    expect(meanOrNaN([])).toBeNaN();
+    expect(meanOrNaN([1, NaN])).toBeNaN();
+    expect(meanOrNaN([1, Infinity])).toBe(Infinity);
+    expect(() => mean([1, NaN])).toThrow();
   });
 });

@@ -139,6 +139,17 @@ export function mean(values: readonly number[]): number {
   return s / values.length;
 }
 
+/**
+ * Mean that, like `median`, asks nothing of its input: NaN for no values, and NaN or ±∞ pass through.
+ * For metrics, where a diverged run's non-finite value must reach the scorer (which reports it) rather
+ * than throw as `mean` does.
+ */
+export function meanOrNaN(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s / values.length;
+}
+
 /** Median (mean of the middle two for an even count); NaN for no values. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;

@@ -34,6 +34,7 @@ import type { ExperimentContext, ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { CLASSIFICATION_LOSS, type ClassifierScore, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
+import { meanOrNaN } from '../fit';
 
 // ---------------------------------------------------------------------------------------------------
 // The experiment
@@ -241,7 +242,6 @@ async function normalisedDensity(
   }
 }
 
-const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
 
 function report(
   params: BnHessianOutliersParams,
@@ -267,7 +267,7 @@ function report(
       [`lambdaK.${key}`]: eigenvalues[k - 1],
       [`outlierRatio.${key}`]: eigenvalues[0] / eigenvalues[k - 1],
       [`gradientEnergyTopK.${key}`]: cumulativeEnergy[k - 1],
-      [`minibatchGradientEnergyTopK.${key}`]: mean(minibatchEnergies),
+      [`minibatchGradientEnergyTopK.${key}`]: meanOrNaN(minibatchEnergies),
       [`maxRelativeResidual.${key}`]: Math.max(...residualNorms.map((r, j) => r / Math.abs(eigenvalues[j]))),
       [`trainLoss.${key}`]: score.train.loss,
       [`trainAccuracy.${key}`]: score.train.accuracy,

@@ -26,7 +26,7 @@ import type { OptimizerSpec } from '../../models/tfjs/train';
 import { datasetSha256 } from '../../datasets/synthetic';
 import { linearGrid } from '../../numerics/density';
 import { interpolate } from '../../models/directions';
-import { median } from '../fit';
+import { meanOrNaN, median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { disagreement, relativeBarrier } from './optimiser-interpolation';
@@ -66,7 +66,6 @@ interface Unswitched {
   predictions: Int32Array;
 }
 
-const mean = (values: number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
 
 export const lateOptimiserSwitch: ExperimentKind<LateOptimiserSwitchParams> = {
   name: 'late-optimiser-switch',
@@ -186,16 +185,16 @@ function report(params: LateOptimiserSwitchParams, unswitched: Unswitched[], pai
   params.switchEpochs.forEach((_, k) => {
     const own = pairs.filter((p) => p.switchIndex === k);
     metrics[`barrierFraction.${k}`] = withBarrier(own);
-    metrics[`meanDisagreement.${k}`] = mean(own.map((p) => p.disagreement));
+    metrics[`meanDisagreement.${k}`] = meanOrNaN(own.map((p) => p.disagreement));
   });
   const latest = pairs.filter((p) => p.switchIndex === params.switchEpochs.length - 1);
   metrics.barrierFractionLatest = withBarrier(latest);
-  metrics.meanDisagreementLatest = mean(latest.map((p) => p.disagreement));
+  metrics.meanDisagreementLatest = meanOrNaN(latest.map((p) => p.disagreement));
   metrics.minDisagreementLatest = Math.min(...latest.map((p) => p.disagreement));
   metrics.medianBarrierLatest = median(latest.map((p) => p.relativeBarrier));
-  metrics.unswitchedLoss = mean(unswitched.map((u) => u.loss));
-  metrics.switchedLoss = mean(pairs.map((p) => p.switchedLoss));
-  metrics.testAccuracy = mean(unswitched.map((u) => u.accuracy));
+  metrics.unswitchedLoss = meanOrNaN(unswitched.map((u) => u.loss));
+  metrics.switchedLoss = meanOrNaN(pairs.map((p) => p.switchedLoss));
+  metrics.testAccuracy = meanOrNaN(unswitched.map((u) => u.accuracy));
   const label = (p: Pair): string => `${params.second[p.second].name} after epoch ${params.switchEpochs[p.switchIndex]}`;
   const plots: PlotSpec[] = params.switchEpochs.map((at, k) => ({
     id: `line-switch-${k}`,

@@ -26,7 +26,7 @@ import { linearGrid } from '../../numerics/density';
 import type { TfjsMlpSpec } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
 import { interpolate } from '../../models/directions';
-import { median } from '../fit';
+import { meanOrNaN, median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema } from '../../datasets/mnist-classification';
@@ -218,9 +218,6 @@ async function predict(engine: TfjsEngine, spec: TfjsMlpSpec, theta: Float32Arra
   }
 }
 
-function mean(values: number[]): number {
-  return values.reduce((s, x) => s + x, 0) / values.length;
-}
 
 function report(params: OptimiserInterpolationParams, solutions: Solution[], pairs: Pair[], data: JsonValue): ExperimentOutput {
   const withBarrier = (list: Pair[]): number => list.filter((p) => p.relativeBarrier >= params.barrierThreshold).length / list.length;
@@ -228,16 +225,16 @@ function report(params: OptimiserInterpolationParams, solutions: Solution[], pai
     pairs: pairs.length,
     barrierFraction: withBarrier(pairs),
     medianRelativeBarrier: median(pairs.map((p) => p.relativeBarrier)),
-    meanDisagreement: mean(pairs.map((p) => p.disagreement)),
+    meanDisagreement: meanOrNaN(pairs.map((p) => p.disagreement)),
     minDisagreement: Math.min(...pairs.map((p) => p.disagreement)),
   };
   SETTINGS.forEach(({ key }, setting) => {
     const own = solutions.filter((s) => s.setting === setting);
     metrics[`barrierFraction${key}`] = withBarrier(pairs.filter((p) => p.setting === setting));
     // Spread across seeds for each optimiser, averaged over optimisers: the dependence on initialisation.
-    metrics[`lossSpread${key}`] = mean(params.optimisers.map((_, o) => sampleStd(own.filter((s) => s.optimiser === o).map((s) => s.finalLoss))));
-    metrics[`meanFinalLoss${key}`] = mean(own.map((s) => s.finalLoss));
-    metrics[`meanTestAccuracy${key}`] = mean(own.map((s) => s.testAccuracy));
+    metrics[`lossSpread${key}`] = meanOrNaN(params.optimisers.map((_, o) => sampleStd(own.filter((s) => s.optimiser === o).map((s) => s.finalLoss))));
+    metrics[`meanFinalLoss${key}`] = meanOrNaN(own.map((s) => s.finalLoss));
+    metrics[`meanTestAccuracy${key}`] = meanOrNaN(own.map((s) => s.testAccuracy));
   });
   metrics.spreadRatio = metrics.lossSpreadWithBatchNorm / metrics.lossSpreadWithoutBatchNorm;
   const names = params.optimisers.map((o) => o.name);

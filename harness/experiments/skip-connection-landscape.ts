@@ -28,6 +28,7 @@ import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
+import { meanOrNaN } from '../fit';
 
 // ---------------------------------------------------------------------------------------------------
 // Landscape measures (pure)
@@ -259,21 +260,18 @@ export const skipConnectionLandscape: ExperimentKind<SkipConnectionParams> = {
   },
 };
 
-function mean(values: number[]): number {
-  return values.reduce((s, x) => s + x, 0) / values.length;
-}
 
 function report(params: SkipConnectionParams, results: VariantResult[], parameters: number, data: JsonValue): ExperimentOutput {
   const centre = (params.plane.points - 1) / 2;
-  const planeMean = (r: VariantResult): number => mean(r.hessian.map((h) => h.ratio));
+  const planeMean = (r: VariantResult): number => meanOrNaN(r.hessian.map((h) => h.ratio));
   const metrics: Record<string, number> = { parameters, hessianPoints: results[0].hessian.length };
   VARIANTS.forEach(({ key }, v) => {
     const own = results.filter((r) => r.variant === v);
-    metrics[`meanRatio${key}`] = mean(own.map(planeMean));
-    metrics[`centreRatio${key}`] = mean(own.map((r) => (r.hessian.find((h) => h.i === centre && h.j === centre) as HessianPoint).ratio));
-    metrics[`localMinima${key}`] = mean(own.map((r) => interiorLocalMinima(r.grid)));
-    metrics[`excessVariation${key}`] = mean(own.map((r) => excessVariation(r.grid)));
-    metrics[`finalLoss${key}`] = mean(own.map((r) => r.grid.values[centre][centre]));
+    metrics[`meanRatio${key}`] = meanOrNaN(own.map(planeMean));
+    metrics[`centreRatio${key}`] = meanOrNaN(own.map((r) => (r.hessian.find((h) => h.i === centre && h.j === centre) as HessianPoint).ratio));
+    metrics[`localMinima${key}`] = meanOrNaN(own.map((r) => interiorLocalMinima(r.grid)));
+    metrics[`excessVariation${key}`] = meanOrNaN(own.map((r) => excessVariation(r.grid)));
+    metrics[`finalLoss${key}`] = meanOrNaN(own.map((r) => r.grid.values[centre][centre]));
   });
   metrics.ratioDifference = metrics.meanRatioWithoutSkips - metrics.meanRatioWithSkips;
   const seeds = [...new Set(results.map((r) => r.seed))];

@@ -23,6 +23,7 @@ import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { sampleStd } from './optimiser-interpolation';
 import { type SafeActivation, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, optimizerSchema } from './tfjs-support';
+import { meanOrNaN } from '../fit';
 
 export interface WeightScalingBasinsParams {
   data: { trainImages: number; testImages: number; features: MnistFeatures };
@@ -80,7 +81,6 @@ interface Solution {
 /** Metric names say the optimiser's role, not its name, so that a control may swap the optimiser. */
 const ROLES = ['reference', 'candidate'] as const;
 
-const mean = (values: number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
 
 export const weightScalingBasins: ExperimentKind<WeightScalingBasinsParams> = {
   name: 'weight-scaling-basins',
@@ -174,16 +174,16 @@ function report(params: WeightScalingBasinsParams, alphas: number[], solutions: 
   const metrics: Record<string, number> = {};
   ROLES.forEach((role, o) => {
     const own = solutions.filter((s) => s.optimiser === o);
-    metrics[`meanWidth.${role}`] = mean(widths(o));
+    metrics[`meanWidth.${role}`] = meanOrNaN(widths(o));
     metrics[`stdWidth.${role}`] = sampleStd(widths(o));
-    metrics[`meanNorm.${role}`] = mean(own.map((s) => s.norm));
-    metrics[`meanLoss.${role}`] = mean(own.map((s) => s.losses[indexNearestOne(alphas)]));
+    metrics[`meanNorm.${role}`] = meanOrNaN(own.map((s) => s.norm));
+    metrics[`meanLoss.${role}`] = meanOrNaN(own.map((s) => s.losses[indexNearestOne(alphas)]));
   });
   const [a, b] = [widths(0), widths(1)];
   const step = alphas[1] - alphas[0];
   metrics.widerFraction = a.filter((wa, seed) => b[seed] > wa).length / a.length;
-  metrics.widthRatio = mean(b) / mean(a);
-  metrics.separation = Math.abs(mean(b) - mean(a)) / Math.sqrt(sampleStd(a) ** 2 + sampleStd(b) ** 2 + step ** 2);
+  metrics.widthRatio = meanOrNaN(b) / meanOrNaN(a);
+  metrics.separation = Math.abs(meanOrNaN(b) - meanOrNaN(a)) / Math.sqrt(sampleStd(a) ** 2 + sampleStd(b) ** 2 + step ** 2);
   metrics.censoredFraction = solutions.filter((s) => s.basin.censored).length / solutions.length;
   const plot: PlotSpec = {
     id: 'loss-along-scaling',

@@ -31,7 +31,7 @@
  *   |ln((λ/w)/λ_∞)|, the finite width's normalised eigenvalue against the infinite-width one;
  *   E(last config)/E(first config) (arm 0).
  */
-import { spearman } from '../fit';
+import { meanOrNaN, spearman } from '../fit';
 import { cosineMatrix, dualKernelLayers } from '../../numerics/dual-kernel';
 import { gramMatrix, gramProxies, gramSpectrum } from '../../numerics/gram-spectrum';
 import { WIDE_ACTIVATIONS, type WideActivation, normalisedActivation } from '../../numerics/normalised-activations';
@@ -96,14 +96,13 @@ export function layerWidths(width: number, depth: number, widthFactor: number): 
   return Array.from({ length: depth }, (_, l) => Math.max(1, Math.round(width * widthFactor ** l)));
 }
 
-const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
 
 /** ln λ slope against ln x by least squares. */
 function slope(x: number[], y: number[]): number {
   const lx = x.map(Math.log);
   const ly = y.map(Math.log);
-  const mx = mean(lx);
-  const my = mean(ly);
+  const mx = meanOrNaN(lx);
+  const my = meanOrNaN(ly);
   let sxy = 0;
   let sxx = 0;
   for (let i = 0; i < lx.length; i++) {
@@ -116,7 +115,7 @@ function slope(x: number[], y: number[]): number {
 /** Mean over seeds of a per-layer quantity for (config, arm). */
 export function layerMeans(runs: ConditioningRun[], config: number, renormalise: boolean, f: (l: LayerRecord) => number): number[] {
   const mine = runs.filter((r) => r.config === config && r.renormalise === renormalise);
-  return mine[0].layers.map((_, l) => mean(mine.map((r) => f(r.layers[l]))));
+  return mine[0].layers.map((_, l) => meanOrNaN(mine.map((r) => f(r.layers[l]))));
 }
 
 export function conditioningMetrics(params: ConditioningParams, runs: ConditioningRun[]): Record<string, number> {
@@ -176,7 +175,7 @@ export function conditioningMetrics(params: ConditioningParams, runs: Conditioni
   }
   if (params.infiniteWidth) {
     const error = (c: number, which: 'lambdaMin' | 'lambdaMax'): number =>
-      mean(primaryRuns.filter((r) => r.config === c).flatMap((r) => r.layers.map((l, i) => Math.abs(Math.log(l[which] / l.width / r.dual![i][which])))));
+      meanOrNaN(primaryRuns.filter((r) => r.config === c).flatMap((r) => r.layers.map((l, i) => Math.abs(Math.log(l[which] / l.width / r.dual![i][which])))));
     const last = configs.length - 1;
     metrics.lambdaMinError = error(0, 'lambdaMin');
     metrics.lambdaMaxError = error(0, 'lambdaMax');
