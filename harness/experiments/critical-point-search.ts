@@ -35,6 +35,7 @@ import { extent, mean, median, polyfit } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
+import { criticalPointSearchCost } from './critical-point-cost';
 import { buildProblem, problemSchema, type ProblemSpec } from './critical-point-problems';
 import { minresSchema, newtonLineSearchSchema, unitInterval } from './schemas';
 import { ALGORITHM_NAMES, TEXT_FLATNESS, flatnessSeries, maxFlatness, type AlgorithmSpec, type FlatnessSetting, type IndexedPoint, type RunInput, type RunOutput } from './critical-point-task';
@@ -218,6 +219,7 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
   metrics: metricNames,
   // Every run of every finder is a work unit: a sharded run splits them over its shards.
   units: (params) => params.algorithms.reduce((n, a) => n + a.runs, 0),
+  cost: criticalPointSearchCost,
   check(params) {
     const problems: { path: string; message: string }[] = [];
     const names = params.algorithms.map((a) => a.name);

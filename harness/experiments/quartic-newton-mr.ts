@@ -239,6 +239,14 @@ export const quarticNewtonMr: ExperimentKind<QuarticParams> = {
     const b = params.linearTerm ?? QUARTIC_LINEAR_TERM;
     return Math.abs(b) > 4 * Math.SQRT2 ? [] : [{ path: '/linearTerm', message: `f needs |b| > 4√2 ≈ 5.66 to keep a single critical point, got ${b}` }];
   },
+  cost(p) {
+    // A two-parameter Newton-MR iteration (MR-QLP solve, line search, the recorded path and step) takes
+    // ≈ 10 µs; every run is charged its whole budget, although most stall and stop well before it (the
+    // full tier's 2 × 561 runs of ≤ 500 iterations took 4 s), plus the contour grids of the plots.
+    const protocols = [p.protocol, ...(p.figureProtocol ? [p.figureProtocol] : [])];
+    const iterations = protocols.reduce((n, q) => n + q.grid.nx * q.grid.ny * q.iterations, 0);
+    return { seconds: 1e-5 * iterations + 0.1, memoryBytes: 8 * 6 * iterations };
+  },
   run(params, ctx): ExperimentOutput {
     const at = landmarksOf(params);
     const figure = params.figureProtocol;
