@@ -21,10 +21,10 @@
  *   of the float64 features and one-hot targets of the training and test images).
  */
 import * as tf from '@tensorflow/tfjs';
-import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema } from '../../datasets/mnist-classification';
+import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
 import type { Dataset64 } from '../../models';
 import { type TfjsDataset, tfjsDataset } from '../../models/tfjs/data';
-import type { TfjsMlpSpec } from '../../models/tfjs/layout';
+import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import { type TfjsMlpObjective, tfjsMlpObjective } from '../../models/tfjs/objective';
 import { takeFloat64 } from '../../models/tfjs/read';
 import { trainMlp } from '../../models/tfjs/train';
@@ -33,7 +33,7 @@ import { type AsyncSymmetricOperator, runProgramAsync, topEigenpairsProgram, top
 import type { ExperimentContext, ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
-import { CLASSIFICATION_LOSS, type ClassifierScore, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
+import { CLASSIFICATION_LOSS, type ClassifierScore, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier, tfjsSeconds } from './tfjs-support';
 import { meanOrNaN } from '../fit';
 
 // ---------------------------------------------------------------------------------------------------
@@ -141,6 +141,20 @@ export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
     if (p.hessian.lanczosSteps < p.hessian.k) problems.push({ path: '/hessian/lanczosSteps', message: `must be at least k = ${p.hessian.k}` });
     if (p.data.features.kind === 'pca' && p.data.features.components >= n) problems.push({ path: '/data/features/components', message: `must be below the ${n} training images` });
     return problems;
+  },
+  cost(p) {
+    // Per arm: training, the score on the training and test sets, Lanczos and SLQ on the Hessian batch
+    // (HVPs, and full reorthogonalisation ≈ 2·10⁻⁹·m²·P), the batch and minibatch gradients.
+    const { hessian, density, training } = p;
+    const steps = p.training.epochs * Math.floor(p.data.trainImages / training.batchSize);
+    const hvps = hessian.lanczosSteps + density.draws * density.steps;
+    const arm = (batchNorm: boolean): number => {
+      const spec: TfjsMlpSpec = { widths: [mnistFeatureDim(p.data.features), ...p.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm };
+      const work = { steps, trainingExamples: steps * training.batchSize + hessian.batchSize + p.minibatchGradients * training.batchSize, forwardExamples: p.data.trainImages + p.data.testImages, hvpExamples: hvps * hessian.batchSize };
+      return tfjsSeconds(spec, work) + 2e-9 * (hessian.lanczosSteps ** 2 + density.draws * density.steps ** 2) * tfjsParameterCount(spec);
+    };
+    const dim = tfjsParameterCount({ widths: [mnistFeatureDim(p.data.features), ...p.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm: true });
+    return { seconds: arm(false) + arm(p.treatment !== 'none'), memoryBytes: 8 * dim * (hessian.lanczosSteps + density.steps + 4) + 12 * (p.data.trainImages + p.data.testImages) * 800 };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     await ensureTfjsBackend();

@@ -23,15 +23,15 @@
  */
 import type { Tensor2D } from '@tensorflow/tfjs';
 import { linearGrid } from '../../numerics/density';
-import type { TfjsMlpSpec } from '../../models/tfjs/layout';
+import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import type { OptimizerSpec } from '../../models/tfjs/train';
 import { interpolate } from '../../models/directions';
 import { meanOrNaN, median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
-import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema } from '../../datasets/mnist-classification';
+import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
 import { readInt32 } from '../../models/tfjs/read';
-import { type SafeActivation, type TfjsEngine, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, optimizerSchema } from './tfjs-support';
+import { type SafeActivation, type TfjsEngine, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, optimizerSchema, tfjsSeconds } from './tfjs-support';
 
 export interface OptimiserInterpolationParams {
   data: { trainImages: number; testImages: number; features: MnistFeatures };
@@ -148,6 +148,19 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
     if (new Set(names).size !== names.length) problems.push({ path: '/optimisers', message: 'optimiser names must be distinct' });
     if (p.training.batchSize > p.data.trainImages) problems.push({ path: '/training/batchSize', message: `exceeds the ${p.data.trainImages} training images` });
     return problems;
+  },
+  cost(p) {
+    // With and without batch norm, per seed and optimiser: training, its predictions (batch-norm
+    // statistics on the training set, outputs on the test set) and final loss; then the training loss
+    // at every interpolation point of every pair of optimisers.
+    const { epochs, batchSize } = p.training;
+    const steps = epochs * Math.floor(p.data.trainImages / batchSize);
+    const runs = p.seeds * p.optimisers.length;
+    const pairs = (p.seeds * p.optimisers.length * (p.optimisers.length - 1)) / 2;
+    const work = { steps: runs * steps, trainingExamples: runs * steps * batchSize, forwardExamples: runs * (2 * p.data.trainImages + p.data.testImages) + pairs * p.interpolationPoints * p.data.trainImages };
+    const widths = [mnistFeatureDim(p.data.features), ...p.network.hiddenWidths, MNIST_CLASSES];
+    const seconds = [false, true].reduce((s, batchNorm) => s + tfjsSeconds({ widths, activation: p.network.activation, batchNorm: batchNorm && p.treatment !== 'none' }, work), 0);
+    return { seconds, memoryBytes: 8 * runs * tfjsParameterCount({ widths, activation: p.network.activation, batchNorm: true }) + 12 * (p.data.trainImages + p.data.testImages) * 800 };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();

@@ -16,8 +16,8 @@
  * from `grid.values`; `maxRelativeResidual` from the residuals beside each Ritz value. θ, d₁, d₂ and the
  * data (`data.recipe`, `data.train.sha256`) rebuild the grid and the Hessians.
  */
-import { type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistFeaturesSchema, MNIST_CLASSES } from '../../datasets/mnist-classification';
-import type { TfjsMlpSpec } from '../../models/tfjs/layout';
+import { type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistFeatureDim, mnistFeaturesSchema, MNIST_CLASSES } from '../../datasets/mnist-classification';
+import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import { takeFloat64 } from '../../models/tfjs/read';
 import type { OptimizerSpec } from '../../models/tfjs/train';
 import { eighTridiagonal } from '../../numerics/eigh';
@@ -27,7 +27,7 @@ import { filterNormalisedPlane, gaussianDirection, planePoint } from '../../mode
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
-import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema } from './tfjs-support';
+import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema, tfjsSeconds } from './tfjs-support';
 import { meanOrNaN } from '../fit';
 
 // ---------------------------------------------------------------------------------------------------
@@ -207,6 +207,17 @@ export const skipConnectionLandscape: ExperimentKind<SkipConnectionParams> = {
     }
     if (p.training.batchSize > p.data.images) problems.push({ path: '/training/batchSize', message: `exceeds the ${p.data.images} training images` });
     return problems;
+  },
+  cost(p) {
+    // Per seed, with and without skips: training, the loss at every point of the plane, and at each
+    // point of the Hessian sub-grid Lanczos' HVPs plus the two that give the Ritz residuals.
+    const { hiddenLayers, width, activation, batchNorm } = p.network;
+    const spec: TfjsMlpSpec = { widths: [mnistFeatureDim(p.data.features), ...Array.from({ length: hiddenLayers }, () => width), MNIST_CLASSES], activation, batchNorm };
+    const steps = p.training.epochs * Math.floor(p.data.images / p.training.batchSize);
+    const subgrid = ((p.plane.points - 1) / p.hessian.stride + 1) ** 2;
+    const work = { steps, trainingExamples: steps * p.training.batchSize, forwardExamples: p.plane.points ** 2 * p.data.images, hvpExamples: subgrid * (p.hessian.lanczosSteps + 2) * p.data.images };
+    const networks = p.seeds * VARIANTS.length;
+    return { seconds: networks * tfjsSeconds(spec, work), memoryBytes: 8 * tfjsParameterCount(spec) * (networks * 3 + p.hessian.lanczosSteps) + 12 * p.data.images * 800 };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();

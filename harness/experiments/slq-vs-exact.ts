@@ -21,6 +21,7 @@ import { symmetricEigenvalues } from '../../numerics/symmetric-eigenvalues';
 import { extent } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput } from '../types';
+import { problemBuildSeconds, problemCosts } from './critical-point-cost';
 import { buildProblem, problemSchema, type ProblemSpec } from './critical-point-problems';
 import { kaimingNormal } from '../../models';
 
@@ -61,6 +62,14 @@ export const slqVsExact: ExperimentKind<SlqVsExactParams> = {
   },
   metrics: () => ['parameters', 'l1Distance', 'l1DistanceComparison', 'lambdaMaxRelativeError', 'lambdaMinRelativeError', 'exactLambdaMax'],
   check: (p) => (p.problem.model === 'mlp' ? [] : [{ path: '/problem/model', message: 'needs an MLP problem (the weights start from a Kaiming initialisation)' }]),
+  cost(p) {
+    // Gradient descent, the dense Hessian (dim HVPs) and its eigenvalues by two-stage tridiagonalisation
+    // (2n³ flops at gemm speed: ≈ 4·10⁻¹⁰·n³ s, 25 s at n = 4150), and per SLQ probe m HVPs with full
+    // reorthogonalisation (≈ 2·10⁻⁹·m²·n s). Full tier: 75 s, and 51 s for the 5-step control.
+    const c = problemCosts(p.problem);
+    const probes = (p.draws + p.comparisonDraws) * (p.steps * c.hvp + 2e-9 * p.steps ** 2 * c.dim);
+    return { seconds: problemBuildSeconds(p.problem) + p.trainingSteps * c.gradient + c.hessian + 4e-10 * c.dim ** 3 + probes, memoryBytes: 8 * c.dim * (c.dim + p.steps) };
+  },
   run(params, ctx): ExperimentOutput {
     const problem = params.problem as Extract<ProblemSpec, { model: 'mlp' }>;
     const { objective, data } = buildProblem(problem, ctx.rng.fork('problem').int(2 ** 32));

@@ -35,7 +35,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type TfjsDataset, tfjsDataset } from '../../models/tfjs/data';
-import type { TfjsMlpSpec } from '../../models/tfjs/layout';
+import { type TfjsMlpSpec, tfjsParameterCount } from '../../models/tfjs/layout';
 import { type TfjsMlpObjective, tfjsMlpObjective } from '../../models/tfjs/objective';
 import { type TrainResult, trainMlp } from '../../models/tfjs/train';
 import type { ExperimentKind } from '../registry';
@@ -43,8 +43,8 @@ import type { Rng } from '../rng';
 import type { ExperimentOutput, PlotSpec } from '../types';
 import { parabolicVertex } from '../fit';
 import { datasetSha256 } from '../../datasets/synthetic';
-import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema } from '../../datasets/mnist-classification';
-import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
+import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
+import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier, tfjsSeconds } from './tfjs-support';
 
 export interface SwaValleyNetworkParams {
   data: MnistClassificationSpec;
@@ -141,6 +141,16 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
     const problems = p.batchSize > n ? [{ path: '/batchSize', message: `exceeds the ${n} training images` }] : [];
     if (p.swa.epochs < 2) problems.push({ path: '/swa/epochs', message: 'at least 2: the position error of w_swa needs two averaged iterates' });
     return problems;
+  },
+  cost(p) {
+    // The SGD phases and the SWA phase, then a score on the training and test sets (`scoreClassifier`:
+    // batch-norm statistics, outputs and loss) at every point of the line (w_sgd and w_swa included).
+    const spec: TfjsMlpSpec = { widths: [mnistFeatureDim(p.data.features), ...p.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm: p.batchNorm ?? true };
+    const epochs = p.sgd.reduce((n, phase) => n + phase.epochs, 0) + p.swa.epochs;
+    const steps = epochs * Math.floor(p.data.trainImages / p.batchSize);
+    const scores = p.line.points + 2;
+    const work = { steps, trainingExamples: steps * p.batchSize, forwardExamples: scores * (3 * p.data.trainImages + 2 * p.data.testImages) };
+    return { seconds: tfjsSeconds(spec, work), memoryBytes: 4 * tfjsParameterCount(spec) * (p.swa.epochs + 4) + 12 * (p.data.trainImages + p.data.testImages) * 800 };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     await ensureTfjsBackend();

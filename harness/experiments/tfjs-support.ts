@@ -7,7 +7,7 @@ import { type LossSpec, kaimingNormal } from '../../models';
 import { selectBackend } from '../../models/tfjs/backends';
 import type { LayerStatistics } from '../../models/tfjs/batch-norm';
 import type { TfjsDataset } from '../../models/tfjs/data';
-import { type TfjsMlpSpec, appendBatchNormParameters } from '../../models/tfjs/layout';
+import { type TfjsMlpSpec, appendBatchNormParameters, tfjsParameterCount } from '../../models/tfjs/layout';
 import { batchStatistics, mlpOutputs } from '../../models/tfjs/mlp';
 import type { TfjsMlpObjective } from '../../models/tfjs/objective';
 import { readScalar } from '../../models/tfjs/read';
@@ -15,6 +15,34 @@ import { SECOND_ORDER_SAFE_ACTIVATIONS } from '../../models/tfjs/second-order';
 import type { Rng } from '../rng';
 
 /** The runner selects the tfjs backend for float32 claims; outside it (tests, scripts) select one here. */
+/**
+ * The work of a tfjs MLP run, for cost estimates: optimiser steps, and examples passed through the
+ * network by training steps (forward and backward), by losses and predictions alone (forward), and by
+ * Hessian-vector products (forward, backward and their tangents).
+ */
+export interface TfjsWork {
+  steps: number;
+  trainingExamples: number;
+  forwardExamples?: number;
+  hvpExamples?: number;
+}
+
+/**
+ * Seconds of tfjs work on the reference core (wasm backend, float32): 3 ms per optimiser step (kernel
+ * dispatch, the optimiser's update and the recorded loss), and per example 7.5·10⁻¹⁰ s per parameter
+ * plus 1.5·10⁻⁷ s per hidden unit (the element-wise kernels: activation, batch norm, residual adds) for
+ * a training pass, a third of that for a forward pass and three times it for an HVP. Fitted to the
+ * full-tier times of README "Results at full, seed 1" of the four tfjs kinds without controls of
+ * different size (bn-suppresses-outliers 502 s, swa-network-flat-side 575 s with its controls,
+ * optimisers-find-different-minima 329 s, skip-connections-tame-landscapes 318 s and its 40 s shallow
+ * control): each estimate lands within 0.8–1.2 times its measured time.
+ */
+export function tfjsSeconds(spec: TfjsMlpSpec, work: TfjsWork): number {
+  const passes = work.trainingExamples + (work.forwardExamples ?? 0) / 3 + 3 * (work.hvpExamples ?? 0);
+  const hiddenUnits = spec.widths.slice(1, -1).reduce((a, b) => a + b, 0);
+  return 3e-3 * work.steps + passes * (7.5e-10 * tfjsParameterCount(spec) + 1.5e-7 * hiddenUnits);
+}
+
 export async function ensureTfjsBackend(): Promise<void> {
   if (!tf.getBackend()) await selectBackend();
 }
