@@ -1,10 +1,12 @@
 /**
  * Cost estimates of experiment runs from their parameters alone, on a reference machine (one core of a
- * 2-core laptop: about 2·10⁸ float64 operations a second through the engine, 8 GiB of memory). They
- * are rough by design — within a factor of a few — since their job is to catch parameters no run can
- * finish (`steps: 1e12`, a step of 1e-7 along a line of length 600, a 3000-unit layer's Hessian), not
- * to predict timings: `validate` reports a tier whose estimate exceeds its budget or the reference
- * memory, and `run` prints the estimate before each claim.
+ * 2-core laptop: about 2·10⁸ float64 operations a second through the engine's scalar loops, 8 GiB of
+ * memory). They catch parameters no run can finish (`steps: 1e12`, a step of 1e-7 along a line of
+ * length 600, a 3000-unit layer's Hessian) — `validate` reports a tier whose estimate exceeds its
+ * budget or the reference memory — and tell a user what a claim costs: `run` prints the estimate before
+ * each claim, `estimate` per claim and tier. Each kind's rates are calibrated on measured times, and
+ * cost-calibration.test.ts keeps every shipped claim's full-tier estimate within a factor of 3 of its
+ * measured time.
  */
 import { parameterCount, type MlpSpec } from '../models';
 import type { DataSpec } from '../datasets/synthetic';

@@ -23,7 +23,7 @@ import { APPENDIX_B_SEGMENTS } from '../../datasets/l0l1-appendix-b';
 import { dataSpecSchema, datasetToJson, type DataSpec } from '../../datasets/synthetic';
 import { loglogFit, monotoneDirection, polyfit } from '../fit';
 import type { ExperimentKind } from '../registry';
-import { dataSize, fromOps, mlpOps } from '../cost';
+import { dataSize, fromOps, mlpForwardOps, mlpOps } from '../cost';
 import type { ExperimentOutput, PlotSeries, PlotSpec } from '../types';
 import { lossSchema, mlpProblem, networkSchema } from './schemas';
 
@@ -147,10 +147,13 @@ export const segmentScan: ExperimentKind<SegmentScanParams> = {
     },
   },
   cost(p) {
-    // Every point of every segment: a gradient and the full Hessian.
+    // Every point of every segment: a gradient and the full Hessian, whose P HVPs share one cached
+    // forward pass (models/objective.ts), ≈ two forward passes each (full tier: 2 × 3350 points in 5 s).
     const segments = p.segments.reduce((n, s) => n + (s.source === 'kaiming-radial' ? s.count : APPENDIX_B_SEGMENTS.length), 0);
-    const ops = mlpOps(p.network, dataSize(p.data));
-    return fromOps(segments * p.points * (ops.gradient + ops.hessian), 8 * (3 * segments * p.points * 8 + ops.parameters ** 2));
+    const n = dataSize(p.data);
+    const ops = mlpOps(p.network, n);
+    const hessian = ops.parameters * 2 * mlpForwardOps(p.network, n);
+    return fromOps(segments * p.points * (ops.gradient + hessian), 8 * (3 * segments * p.points * 8 + ops.parameters ** 2));
   },
   metrics(params) {
     const names: string[] = [];

@@ -203,12 +203,13 @@ export function conditioningCost(params: ConditioningParams): CostEstimate {
     const widths = layerWidths(width, params.network.depth, params.network.widthFactor);
     let k = inputDim;
     let weights = 0;
-    for (const m of widths) {
+    for (const [layer, m] of widths.entries()) {
       const perArm = 2 * n * k * m + 2 * n * n * m + 2 * n ** 3;
       gemmFlops += params.seeds * params.renormalise.length * perArm;
       // The QR route (2mn² plus eigh with vectors, ≈ 9n³) where a layer is ill-conditioned: budgeted for every layer of the arms without renormalisation.
       otherFlops += params.seeds * params.renormalise.filter((r) => !r).length * (2 * m * n * n + 9 * n ** 3);
-      if (params.inputGramExamples > 0 && m !== widths[widths.length - 1]) gemmFlops += params.seeds * params.inputGramExamples * (2 * m * m * k + 2 * m ** 3);
+      // The input Gram of every layer that reads another's features (all but the first), per example: RRᵀ and its values.
+      if (params.inputGramExamples > 0 && layer > 0) gemmFlops += params.seeds * params.inputGramExamples * (2 * m * m * k + 2 * m ** 3);
       if (params.infiniteWidth) otherFlops += params.seeds * (60 * n * n + 4 * n ** 3);
       weights += m * k;
       k = m;
