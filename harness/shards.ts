@@ -1,13 +1,14 @@
 /**
  * Sharding a run over machines (`merge.ts` puts the shards back together). The unit of sharding is the
  * work unit (`units.ts`): every shard takes part in each selected claim whose kind has units, computing
- * its share of them, and the claims of kinds without units are dealt out whole — claim k of their
- * id-sorted list goes to shard k mod n. Since each claim's seed depends only on the run seed and its id,
- * and unit inputs only on the claim's seed, the merged run equals a single-machine run.
+ * its share of them, and the claims of kinds without units are dealt out whole by their estimated cost
+ * (`dealWholeClaims`), so that the shards finish together. Since each claim's seed depends only on the
+ * run seed and its id, and unit inputs only on the claim's seed, the merged run equals a single-machine
+ * run.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, tierParams } from './claims';
+import { UsageError, claimCost, tierParams } from './claims';
 import { experimentKinds } from './registry';
 import { readRuns } from './store';
 import type { LoadedClaim, RunManifest, Tier } from './types';
@@ -36,9 +37,30 @@ export function hasUnits(claim: LoadedClaim, tier: Tier): boolean {
 export function shardClaims(claims: LoadedClaim[], shard: Shard, tier: Tier): { claims: LoadedClaim[]; unitClaims: string[] } {
   const sorted = [...claims].sort((a, b) => a.spec.id.localeCompare(b.spec.id));
   const split = sorted.filter((c) => hasUnits(c, tier));
-  const whole = sorted.filter((c) => !hasUnits(c, tier)).filter((_, k) => k % shard.count === shard.index - 1);
-  const mine = new Set([...split, ...whole]);
-  return { claims: sorted.filter((c) => mine.has(c)), unitClaims: split.map((c) => c.spec.id) };
+  const dealt = dealWholeClaims(sorted.filter((c) => !hasUnits(c, tier)), shard.count, tier);
+  const mine = new Set([...split.map((c) => c.spec.id), ...[...dealt].filter(([, i]) => i === shard.index).map(([id]) => id)]);
+  return { claims: sorted.filter((c) => mine.has(c.spec.id)), unitClaims: split.map((c) => c.spec.id) };
+}
+
+/**
+ * The shard (1…count) of each claim run whole: longest processing time first. Claims in decreasing
+ * order of estimated cost at the tier (claim plus controls; ties by id) each go to the shard with the
+ * least estimated load so far, then the fewest claims, then the lowest index. A deterministic function
+ * of the claims, tier and count, so that every shard computes the same dealing on its own (claims
+ * without any estimate, or of equal estimates, are dealt round-robin in id order).
+ */
+export function dealWholeClaims(claims: LoadedClaim[], count: number, tier: Tier): Map<string, number> {
+  const costed = claims.map((c) => ({ id: c.spec.id, seconds: (experimentKinds.has(c.spec.experiment.kind) ? claimCost(c.spec, tier)?.seconds : undefined) ?? 0 }));
+  costed.sort((a, b) => b.seconds - a.seconds || a.id.localeCompare(b.id));
+  const load = Array.from({ length: count }, (_, i) => ({ index: i + 1, seconds: 0, claims: 0 }));
+  const dealt = new Map<string, number>();
+  for (const c of costed) {
+    const target = load.reduce((best, s) => (s.seconds < best.seconds || (s.seconds === best.seconds && s.claims < best.claims) ? s : best));
+    target.seconds += c.seconds;
+    target.claims++;
+    dealt.set(c.id, target.index);
+  }
+  return dealt;
 }
 
 /**

@@ -75,7 +75,7 @@ export const estimateCommand: Command = {
       const bound = rows.some((r) => r.tier === t.tier && r.lowerBound && r.cpuHours !== null) ? ' (at least: some kinds have no estimate of their own)' : '';
       console.log(`${t.tier}: ≈ ${hoursText(t.cpuHours)} of CPU in all${bound}${split}`);
     }
-    console.log("\nEstimates are for one core of the reference machine (harness/cost.ts): rough, within a factor of a few; '≥' marks a kind without an estimate of its own, whose figure is only a lower bound.");
+    console.log("\nEstimates are for one core of the reference machine (harness/cost.ts): calibrated on measured times, within a factor of 3 of the full tier's; '≥' marks a kind without an estimate of its own, whose figure is only a lower bound.");
     return 0;
   },
 };
