@@ -33,11 +33,19 @@ const seconds = (p: CriticalPointSearchParams): number => criticalPointSearchCos
 const finderSeconds = (p: CriticalPointSearchParams): number => seconds(p) - seconds({ ...p, algorithms: p.algorithms.map((a) => ({ ...a, runs: 0 })) });
 
 describe('critical-point-search cost', () => {
-  it('doubles the finder work with twice the runs or twice the iterations', () => {
-    const base = dlaeSearch();
-    const doubled = (key: 'runs' | 'iterations'): CriticalPointSearchParams => ({ ...base, algorithms: base.algorithms.map((a) => ({ ...a, [key]: 2 * a[key] })) });
-    expect(finderSeconds(doubled('runs')) / finderSeconds(base)).toBeCloseTo(2, 6);
-    expect(finderSeconds(doubled('iterations')) / finderSeconds(base)).toBeCloseTo(2, 6);
+  it('doubles the finder work with twice the runs, and an MLP search’s with twice the iterations', () => {
+    const doubled = (base: CriticalPointSearchParams, key: 'runs' | 'iterations'): CriticalPointSearchParams => ({ ...base, algorithms: base.algorithms.map((a) => ({ ...a, [key]: 2 * a[key] })) });
+    expect(finderSeconds(doubled(dlaeSearch(), 'runs')) / finderSeconds(dlaeSearch())).toBeCloseTo(2, 6);
+    const mlp = { ...mlpSearch(1000, [16, 8, 16, 16]), analysis: {} };
+    expect(finderSeconds(doubled(mlp, 'iterations')) / finderSeconds(mlp)).toBeCloseTo(2, 6);
+  });
+
+  it('charges a DLAE Newton run the iterations converged runs use, at most its budget', () => {
+    const newton = (iterations: number): CriticalPointSearchParams => ({ ...dlaeSearch(), algorithms: [{ name: 'newton-mr', runs: 10, iterations, hessianNorm: 'exact' }] });
+    expect(finderSeconds(newton(100)) / finderSeconds(newton(50))).toBeCloseTo(2, 6);
+    expect(finderSeconds(newton(1000))).toBe(finderSeconds(newton(500)));
+    const gnm = (iterations: number): CriticalPointSearchParams => ({ ...dlaeSearch(), algorithms: [{ name: 'btls-gnm', runs: 10, iterations, lineSearch: { alpha: 0.1, beta: 0.5, rho: 1e-4, epsilon: 0 } }] });
+    expect(finderSeconds(gnm(20000)) / finderSeconds(gnm(10000))).toBeCloseTo(2, 6);
   });
 
   it('charges more Krylov steps up to the typical count, and more damping values', () => {

@@ -28,11 +28,13 @@
  * - MR-QLP stops at rtol 5e-4 long before its cap of `maxit` (default: dim) steps: the full-tier Newton
  *   steps took 26–68 Krylov steps (dim 128–1160), the shifted solves of damped Newton 30: the estimate
  *   charges min(maxit, 48), and min(maxit, 32) for a shifted solve;
- * - a DLAE run converges and then ends when the line search finds no step (80–99% of runs at full): the
- *   full-tier runs used 17–20% (Newton-MR), 44% (damped Newton) and 64% (BTLS-GNM) of their iteration
- *   budgets, charged as 25%, 50% and 70%. MLP runs (plateaus, gradient-flat regions) spend their whole
- *   budget and are charged it. A DLAE spec whose runs do not converge can take up to four times the
- *   estimate; one whose Krylov solves converge at once (a ridge control: ‖∇L‖ → 0) takes less.
+ * - a Newton run on the DLAE converges and then ends when the line search finds no step (80–99% of runs),
+ *   after about as many iterations whatever its budget: 86–102 (Newton-MR) and 220 (damped Newton) on
+ *   average with a budget of 500, 97 and 135 with 200. The estimate charges min(budget, 125) and
+ *   min(budget, 250). BTLS-GNM runs used 54–64% of their budgets, charged as 70%. MLP runs (plateaus,
+ *   gradient-flat regions) spend their whole budget and are charged it. A DLAE spec whose runs do not
+ *   converge can take longer than the estimate; one whose Krylov solves converge at once (a ridge
+ *   control: ‖∇L‖ → 0) takes less.
  */
 import type { MlpSpec } from '../../models';
 import { EVALUATION_OVERHEAD_OPS, REFERENCE_OPS_PER_SECOND, eighSeconds, mlpOps } from '../cost';
@@ -45,7 +47,14 @@ const NEWTON_KRYLOV_STEPS = 48;
 const SHIFTED_KRYLOV_STEPS = 32;
 /** Line-search trials per iteration (a gradient each): 2–6 at full, including the last, failing search. */
 const LINE_SEARCH_TRIALS = 3;
-const DLAE_SHARE_OF_BUDGET: Record<AlgorithmRunSpec['name'], number> = { 'newton-mr': 0.25, 'damped-newton': 0.5, 'btls-gnm': 0.7 };
+const DLAE_CONVERGED_ITERATIONS = { 'newton-mr': 125, 'damped-newton': 250 };
+const DLAE_BTLS_SHARE_OF_BUDGET = 0.7;
+
+/** Iterations a run is charged: its budget, or on the DLAE what converged runs typically use of it. */
+function chargedIterations(a: AlgorithmRunSpec, dlae: boolean): number {
+  if (!dlae) return a.iterations;
+  return a.name === 'btls-gnm' ? DLAE_BTLS_SHARE_OF_BUDGET * a.iterations : Math.min(a.iterations, DLAE_CONVERGED_ITERATIONS[a.name]);
+}
 
 /** Seconds of one gradient, one HVP and one dense Hessian of a problem, and its parameter count. */
 export interface ProblemCosts {
@@ -128,7 +137,7 @@ export function criticalPointSearchCost(params: CriticalPointSearchParams): Cost
   let iterates = 0;
   let traced = 0;
   params.algorithms.forEach((a, position) => {
-    const iterations = a.iterations * (dlae ? DLAE_SHARE_OF_BUDGET[a.name] : 1);
+    const iterations = chargedIterations(a, dlae);
     const indexing = indexedPoints(params, a, position) * (c.hessian + eighSeconds(c.dim, true));
     seconds += a.runs * (iterations * iterationSeconds(a, c) + indexing);
     iterates = Math.max(iterates, a.iterations);
