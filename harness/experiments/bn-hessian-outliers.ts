@@ -33,7 +33,7 @@ import { type AsyncSymmetricOperator, runProgramAsync, topEigenpairsProgram, top
 import type { ExperimentContext, ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
-import { CLASSIFICATION_LOSS, type ClassifierScore, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier, tfjsSeconds } from './tfjs-support';
+import { CLASSIFICATION_LOSS, type ClassifierScore, disposeStatistics, ensureTfjsBackend, initialTheta, mnistFeatureSeconds, scoreClassifier, tfjsSeconds } from './tfjs-support';
 import { meanOrNaN } from '../fit';
 
 // ---------------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ export const bnHessianOutliers: ExperimentKind<BnHessianOutliersParams> = {
       return tfjsSeconds(spec, work) + 2e-9 * (hessian.lanczosSteps ** 2 + density.draws * density.steps ** 2) * tfjsParameterCount(spec);
     };
     const dim = tfjsParameterCount({ widths: [mnistFeatureDim(p.data.features), ...p.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm: true });
-    return { seconds: arm(false) + arm(p.treatment !== 'none'), memoryBytes: 8 * dim * (hessian.lanczosSteps + density.steps + 4) + 12 * (p.data.trainImages + p.data.testImages) * 800 };
+    return { seconds: mnistFeatureSeconds(p.data) + arm(false) + arm(p.treatment !== 'none'), memoryBytes: 8 * dim * (hessian.lanczosSteps + density.steps + 4) + 12 * (p.data.trainImages + p.data.testImages) * 800 };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     await ensureTfjsBackend();

@@ -30,7 +30,7 @@ import { covarianceOperator, covarianceTrace, principalCosines, subspaceEnergy }
 import { median } from '../fit';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
-import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier } from './tfjs-support';
+import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, mnistFeatureSeconds, scoreClassifier, tfjsSeconds } from './tfjs-support';
 
 export interface GradientCovarianceParams {
   data: MnistClassificationSpec;
@@ -92,18 +92,19 @@ export const gradientCovarianceSubspaces: ExperimentKind<GradientCovarianceParam
     return problems;
   },
   cost(p) {
-    // tfjs (wasm) on one reference core: ≈ 3e-8 s per example and parameter for a forward/backward
-    // pass, an HVP ≈ 3 passes; Σ's operator costs 2·N·P multiply-adds per product.
-    const dim = tfjsParameterCount({ widths: [mnistFeatureDim(p.data.features), ...p.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm: p.batchNorm });
-    const pass = 3e-8 * dim;
+    // Training, the score, Lanczos on the Hessian batch, the minibatch gradients (one tfjs call each,
+    // priced like an optimiser step), Σ's Lanczos (2·N·P multiply-adds per product) and Gram.
+    const spec: TfjsMlpSpec = { widths: [mnistFeatureDim(p.data.features), ...p.hiddenWidths, MNIST_CLASSES], activation: 'relu', batchNorm: p.batchNorm };
+    const dim = tfjsParameterCount(spec);
     const steps = p.training.epochs * Math.floor(p.data.trainImages / p.training.batchSize);
+    const work = {
+      steps: steps + p.covariance.gradients + p.hessian.lanczosSteps,
+      trainingExamples: steps * p.training.batchSize + p.covariance.gradients * p.covariance.batchSize,
+      forwardExamples: 3 * p.data.trainImages + 2 * p.data.testImages,
+      hvpExamples: p.hessian.lanczosSteps * p.hessian.batchSize,
+    };
     return {
-      seconds:
-        steps * p.training.batchSize * pass +
-        p.hessian.lanczosSteps * 3 * p.hessian.batchSize * pass +
-        p.covariance.gradients * p.covariance.batchSize * pass +
-        p.covariance.lanczosSteps * 2e-9 * p.covariance.gradients * dim +
-        1e-9 * p.covariance.gradients ** 2 * dim,
+      seconds: mnistFeatureSeconds(p.data) + tfjsSeconds(spec, work) + p.covariance.lanczosSteps * 2e-9 * p.covariance.gradients * dim + 1e-9 * p.covariance.gradients ** 2 * dim,
       memoryBytes: 8 * dim * (p.covariance.gradients + p.hessian.lanczosSteps + p.covariance.lanczosSteps) + 4 * p.data.trainImages * 800,
     };
   },

@@ -31,7 +31,7 @@ import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { MNIST_CLASSES, type MnistFeatures, mnistClassification, mnistClassificationEvidence, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
 import { readInt32 } from '../../models/tfjs/read';
-import { type SafeActivation, type TfjsEngine, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, optimizerSchema, tfjsSeconds } from './tfjs-support';
+import { type SafeActivation, type TfjsEngine, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, mnistFeatureSeconds, optimizerSchema, tfjsSeconds } from './tfjs-support';
 
 export interface OptimiserInterpolationParams {
   data: { trainImages: number; testImages: number; features: MnistFeatures };
@@ -159,7 +159,7 @@ export const optimiserInterpolation: ExperimentKind<OptimiserInterpolationParams
     const pairs = (p.seeds * p.optimisers.length * (p.optimisers.length - 1)) / 2;
     const work = { steps: runs * steps, trainingExamples: runs * steps * batchSize, forwardExamples: runs * (2 * p.data.trainImages + p.data.testImages) + pairs * p.interpolationPoints * p.data.trainImages };
     const widths = [mnistFeatureDim(p.data.features), ...p.network.hiddenWidths, MNIST_CLASSES];
-    const seconds = [false, true].reduce((s, batchNorm) => s + tfjsSeconds({ widths, activation: p.network.activation, batchNorm: batchNorm && p.treatment !== 'none' }, work), 0);
+    const seconds = [false, true].reduce((s, batchNorm) => s + tfjsSeconds({ widths, activation: p.network.activation, batchNorm: batchNorm && p.treatment !== 'none' }, work), mnistFeatureSeconds(p.data));
     return { seconds, memoryBytes: 8 * runs * tfjsParameterCount({ widths, activation: p.network.activation, batchNorm: true }) + 12 * (p.data.trainImages + p.data.testImages) * 800 };
   },
   async run(params, ctx): Promise<ExperimentOutput> {

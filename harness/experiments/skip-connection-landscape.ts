@@ -27,7 +27,7 @@ import { filterNormalisedPlane, gaussianDirection, planePoint } from '../../mode
 import type { ExperimentKind } from '../registry';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
-import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, optimizerSchema, tfjsSeconds } from './tfjs-support';
+import { type SafeActivation, activationSchema, initialTheta, loadTfjsEngine, lossAt, mnistFeatureSeconds, optimizerSchema, tfjsSeconds } from './tfjs-support';
 import { meanOrNaN } from '../fit';
 
 // ---------------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ export const skipConnectionLandscape: ExperimentKind<SkipConnectionParams> = {
     const subgrid = ((p.plane.points - 1) / p.hessian.stride + 1) ** 2;
     const work = { steps, trainingExamples: steps * p.training.batchSize, forwardExamples: p.plane.points ** 2 * p.data.images, hvpExamples: subgrid * (p.hessian.lanczosSteps + 2) * p.data.images };
     const networks = p.seeds * VARIANTS.length;
-    return { seconds: networks * tfjsSeconds(spec, work), memoryBytes: 8 * tfjsParameterCount(spec) * (networks * 3 + p.hessian.lanczosSteps) + 12 * p.data.images * 800 };
+    return { seconds: mnistFeatureSeconds({ trainImages: p.data.images, features: p.data.features }) + networks * tfjsSeconds(spec, work), memoryBytes: 8 * tfjsParameterCount(spec) * (networks * 3 + p.hessian.lanczosSteps) + 12 * p.data.images * 800 };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();

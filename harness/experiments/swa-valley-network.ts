@@ -44,7 +44,7 @@ import type { ExperimentOutput, PlotSpec } from '../types';
 import { parabolicVertex } from '../fit';
 import { datasetSha256 } from '../../datasets/synthetic';
 import { MNIST_CLASSES, type MnistClassificationSpec, mnistClassification, mnistClassificationSchema, mnistFeatureDim } from '../../datasets/mnist-classification';
-import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, scoreClassifier, tfjsSeconds } from './tfjs-support';
+import { CLASSIFICATION_LOSS, disposeStatistics, ensureTfjsBackend, initialTheta, mnistFeatureSeconds, scoreClassifier, tfjsSeconds } from './tfjs-support';
 
 export interface SwaValleyNetworkParams {
   data: MnistClassificationSpec;
@@ -150,7 +150,7 @@ export const swaValleyNetwork: ExperimentKind<SwaValleyNetworkParams> = {
     const steps = epochs * Math.floor(p.data.trainImages / p.batchSize);
     const scores = p.line.points + 2;
     const work = { steps, trainingExamples: steps * p.batchSize, forwardExamples: scores * (3 * p.data.trainImages + 2 * p.data.testImages) };
-    return { seconds: tfjsSeconds(spec, work), memoryBytes: 4 * tfjsParameterCount(spec) * (p.swa.epochs + 4) + 12 * (p.data.trainImages + p.data.testImages) * 800 };
+    return { seconds: mnistFeatureSeconds(p.data) + tfjsSeconds(spec, work), memoryBytes: 4 * tfjsParameterCount(spec) * (p.swa.epochs + 4) + 12 * (p.data.trainImages + p.data.testImages) * 800 };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     await ensureTfjsBackend();

@@ -12,6 +12,8 @@ import { batchStatistics, mlpOutputs } from '../../models/tfjs/mlp';
 import type { TfjsMlpObjective } from '../../models/tfjs/objective';
 import { readScalar } from '../../models/tfjs/read';
 import { SECOND_ORDER_SAFE_ACTIVATIONS } from '../../models/tfjs/second-order';
+import type { MnistFeatures } from '../../datasets/mnist-classification';
+import { eighSeconds } from '../cost';
 import type { Rng } from '../rng';
 
 /** The runner selects the tfjs backend for float32 claims; outside it (tests, scripts) select one here. */
@@ -41,6 +43,16 @@ export function tfjsSeconds(spec: TfjsMlpSpec, work: TfjsWork): number {
   const passes = work.trainingExamples + (work.forwardExamples ?? 0) / 3 + 3 * (work.hvpExamples ?? 0);
   const hiddenUnits = spec.widths.slice(1, -1).reduce((a, b) => a + b, 0);
   return 3e-3 * work.steps + passes * (7.5e-10 * tfjsParameterCount(spec) + 1.5e-7 * hiddenUnits);
+}
+
+/**
+ * Seconds of building the MNIST features of a tfjs kind (datasets/mnist-classification.ts, CPU time):
+ * reading and standardising ≈ 0.1 ms per image; PCA adds XᵀX over the training images (≈ 1.5 ms each)
+ * and an eigendecomposition of order 784 (8.4 s for 5000 training images in all).
+ */
+export function mnistFeatureSeconds(data: { trainImages: number; testImages?: number; features: MnistFeatures }): number {
+  const read = 1e-4 * (data.trainImages + (data.testImages ?? 0));
+  return read + (data.features.kind === 'pca' ? 1.5e-3 * data.trainImages + eighSeconds(784, true) : 0);
 }
 
 export async function ensureTfjsBackend(): Promise<void> {

@@ -22,7 +22,7 @@ import { linearGrid } from '../../numerics/density';
 import type { ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue, PlotSpec } from '../types';
 import { sampleStd } from './optimiser-interpolation';
-import { type SafeActivation, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, optimizerSchema } from './tfjs-support';
+import { type SafeActivation, initialTheta, loadTfjsEngine, lossAt, mlpNetworkSchema, mnistFeatureSeconds, optimizerSchema, tfjsSeconds } from './tfjs-support';
 import { meanOrNaN } from '../fit';
 
 export interface WeightScalingBasinsParams {
@@ -130,13 +130,12 @@ export const weightScalingBasins: ExperimentKind<WeightScalingBasinsParams> = {
     return problems;
   },
   cost(p) {
-    // tfjs (wasm): ≈ 3e-8 s per example and parameter for a training step's pass, a third of it for a loss alone.
-    const dim = tfjsParameterCount({ widths: [mnistFeatureDim(p.data.features), ...p.network.hiddenWidths, MNIST_CLASSES], activation: p.network.activation });
+    // Per seed and optimiser: training, then the training loss at every α.
+    const spec: TfjsMlpSpec = { widths: [mnistFeatureDim(p.data.features), ...p.network.hiddenWidths, MNIST_CLASSES], activation: p.network.activation };
     const runs = p.seeds * p.optimisers.length;
-    return {
-      seconds: runs * 3e-8 * dim * p.data.trainImages * (p.training.epochs + p.alpha.points / 3),
-      memoryBytes: 4 * p.data.trainImages * 800 + 8 * runs * dim,
-    };
+    const steps = runs * p.training.epochs * Math.floor(p.data.trainImages / p.training.batchSize);
+    const work = { steps, trainingExamples: steps * p.training.batchSize, forwardExamples: runs * p.alpha.points * p.data.trainImages };
+    return { seconds: mnistFeatureSeconds(p.data) + tfjsSeconds(spec, work), memoryBytes: 4 * p.data.trainImages * 800 + 8 * runs * tfjsParameterCount(spec) };
   },
   async run(params, ctx): Promise<ExperimentOutput> {
     const engine = await loadTfjsEngine();
