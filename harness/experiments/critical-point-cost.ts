@@ -66,13 +66,13 @@ export interface ProblemCosts {
 
 const scalarSeconds = (ops: number): number => ops / REFERENCE_OPS_PER_SECOND;
 
-export function dlaeCosts(d: number, k: number): ProblemCosts {
+function dlaeCosts(d: number, k: number): ProblemCosts {
   const dim = 2 * d * k;
   const gradient = scalarSeconds(d * d * k + EVALUATION_OVERHEAD_OPS);
   return { dim, gradient, hvp: 1.5 * gradient, hessian: scalarSeconds(2 * dim * dim + EVALUATION_OVERHEAD_OPS) };
 }
 
-export function mlpCosts(net: MlpSpec, n: number): ProblemCosts {
+function mlpCosts(net: MlpSpec, n: number): ProblemCosts {
   const ops = mlpOps(net, n);
   const gradient = ops.gradient / MLP_OPS_PER_SECOND;
   // The dense Hessian is dim HVPs (models/objective.ts).
@@ -105,7 +105,7 @@ function solveSeconds(c: ProblemCosts, steps: number): number {
 }
 
 /** Seconds of one iteration of a finder, at typical Krylov and line-search counts. */
-export function iterationSeconds(a: AlgorithmRunSpec, c: ProblemCosts): number {
+function iterationSeconds(a: AlgorithmRunSpec, c: ProblemCosts): number {
   if (a.name === 'btls-gnm') return c.gradient + c.hvp + LINE_SEARCH_TRIALS * (c.gradient + (a.lineSearch.curvature === undefined ? 0 : c.hvp));
   const cap = a.minres?.maxit ?? c.dim;
   const norm = a.hessianNorm === 'exact' ? c.hessian : a.hessianNorm.hutchinsonProbes * c.hvp;
