@@ -33,6 +33,7 @@ import { runClaimShare, type ClaimShareSummary } from './claim-share';
 import { UNITS_FILE, UnitReplayError, combineScope, localUnits, readUnitShare, replayUnits, type MapUnits, type UnitMode, type UnitShare } from './units';
 import { experimentKinds, externalKindModules, type AnyExperimentKind, type CostEstimate, type ExperimentContext } from './registry';
 import { RESULT_SCHEMA_VERSION, type ClaimResult, type ClaimSpec, type Control, type ControlResult, type LoadedClaim, type Params, type Provenance, type RunManifest, type Tier } from './types';
+import { wasmKernels } from '../numerics/wasm';
 import './experiments';
 
 export type RunEvent =
@@ -68,8 +69,10 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
 }
 
-/** The engine float64 claims run on. */
-export const FLOAT64_BACKEND = 'float64-js (claimbench float64 engine, pure JavaScript)';
+/** The engine float64 claims run on, and which of its kernels this runtime gives it. */
+export const FLOAT64_BACKEND = `float64-js (claimbench float64 engine; ${
+  wasmKernels ? 'WebAssembly SIMD f64x2 kernels' : 'plain-JavaScript kernels, WebAssembly SIMD unavailable'
+})`;
 
 /**
  * Selects the tfjs backend when float32 claims are selected or one is named, and returns the line that
