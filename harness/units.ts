@@ -104,6 +104,19 @@ export function localUnits(jobs: number): MapUnits {
   return (modulePath, exportName, inputs, options = {}) => mapParallel(modulePath, exportName, inputs, { jobs, onOutcome: options.onOutcome });
 }
 
+/**
+ * The outputs of a unit call, in input order; throws when any unit failed, naming how many and the first
+ * (`describe(i)` says which run input i is).
+ */
+export function unitValues<O>(outcomes: TaskOutcome<O>[], describe: (index: number) => string): O[] {
+  const failed = outcomes.findIndex((o) => !o.ok);
+  if (failed >= 0) {
+    const count = outcomes.filter((o) => !o.ok).length;
+    throw new Error(`${count} of ${outcomes.length} runs failed; first: ${describe(failed)} — ${(outcomes[failed] as { error: string }).error}`);
+  }
+  return outcomes.map((o) => (o as { value: O }).value);
+}
+
 /** Thrown by a shard's executor once it has computed its units: the claim's run stops there. */
 export class UnitsStored extends Error {
   constructor(readonly call: UnitCall) {

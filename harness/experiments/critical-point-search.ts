@@ -33,6 +33,7 @@ import { kaimingNormal, type Objective } from '../../models';
 import { dlaeCriticalPoints } from '../../models/dlae';
 import { extent, mean, median, polyfit } from '../fit';
 import type { ExperimentKind } from '../registry';
+import { unitValues } from '../units';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { criticalPointSearchCost } from './critical-point-cost';
@@ -272,13 +273,7 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
     const outcomes = await ctx.mapUnits<RunInput, RunOutput>(path.join(__dirname, 'critical-point-task'), 'runCriticalPointSearch', inputs, {
       onOutcome: () => ctx.progress(++done, inputs.length),
     });
-    const failed = outcomes.map((o, i) => ({ o, i })).filter(({ o }) => !o.ok);
-    if (failed.length > 0) {
-      const first = failed[0];
-      const input = inputs[first.i];
-      throw new Error(`${failed.length} of ${inputs.length} runs failed; first: ${input.algorithm.name} run #${first.i} — ${(first.o as { error: string }).error}`);
-    }
-    const outputs = outcomes.map((o) => (o as { value: RunOutput }).value);
+    const outputs = unitValues(outcomes, (i) => `${inputs[i].algorithm.name} run #${i}`);
     return summarise(params, inputs, outputs, starts, analytic, data);
   },
 };

@@ -1,8 +1,10 @@
 /** The plots of `wide-net-training`: wc2022 Fig. 2 (left, right), 3 (right), 7, 8, 9 and 10 redrawn from the runs. */
 import type { PlotSeries, PlotSpec } from '../types';
-import type { TrainingParams, TrainingRun } from './wide-net-training';
+import type { TrainingParams } from './wide-net-training';
+import type { TrainingRun } from './wide-net-training-task';
 
-const runName = (r: TrainingRun): string => `${r.activation}, ${r.depth} layers, lr ${r.learningRate}, n ${r.examples}, seed ${r.seed}`;
+/** A run's name in plot legends and error messages. */
+export const runName = (r: Pick<TrainingRun, 'activation' | 'depth' | 'learningRate' | 'examples' | 'seed'>): string => `${r.activation}, ${r.depth} layers, lr ${r.learningRate}, n ${r.examples}, seed ${r.seed}`;
 
 export function trainingPlots(params: TrainingParams, runs: TrainingRun[]): PlotSpec[] {
   // Epochs whose value does not exist (a Lemma 17 ratio where γ_k ≤ 0) are left out of the line.

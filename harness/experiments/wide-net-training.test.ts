@@ -21,8 +21,8 @@ const med = (v: number[]): number => {
 };
 
 describe('wide-net-training', () => {
-  it('recomputes every scored metric from the evidence alone (MSE)', () => {
-    const out = wideNetTraining.run(params, testContext(4)) as Awaited<ReturnType<typeof wideNetTraining.run>>;
+  it('recomputes every scored metric from the evidence alone (MSE)', async () => {
+    const out = await wideNetTraining.run(params, testContext(4));
     const runs = out.evidence.runs as unknown as Run[];
     expect(runs).toHaveLength(4);
     const m = out.metrics;
@@ -43,8 +43,8 @@ describe('wide-net-training', () => {
     expect(relu[0].epochs[0].loss).toBe(relu[1].epochs[0].loss);
   });
 
-  it('recomputes the Lemma 17 ratio metrics from the evidence alone (cross-entropy)', () => {
-    const out = wideNetTraining.run({ ...params, loss: 'cross-entropy', learningRates: [0.02, 0.5] }, testContext(6)) as Awaited<ReturnType<typeof wideNetTraining.run>>;
+  it('recomputes the Lemma 17 ratio metrics from the evidence alone (cross-entropy)', async () => {
+    const out = await wideNetTraining.run({ ...params, loss: 'cross-entropy', learningRates: [0.02, 0.5] }, testContext(6));
     const runs = JSON.parse(JSON.stringify(out.evidence.runs)) as Run[];
     const w = Math.ceil(8 / 4);
     // γ_k = 1 − λmin/(λmax·f_k); a ratio exists where γ_k > 0.
@@ -64,8 +64,8 @@ describe('wide-net-training', () => {
     expect(out.plots!.map((p) => p.id)).toEqual(expect.arrayContaining(['fig8-loss-prediction-ratio-cross-entropy', 'fig10-cumulative-ratio-cross-entropy']));
   });
 
-  it('scores the cross-entropy transient from the ln-conditioning trace', () => {
-    const out = wideNetTraining.run({ ...params, loss: 'cross-entropy' }, testContext(5)) as Awaited<ReturnType<typeof wideNetTraining.run>>;
+  it('scores the cross-entropy transient from the ln-conditioning trace', async () => {
+    const out = await wideNetTraining.run({ ...params, loss: 'cross-entropy' }, testContext(5));
     const runs = out.evidence.runs as unknown as Run[];
     const transient = runs.filter((r) => {
       const v = r.epochs.map((e) => e.logCondition);

@@ -2,7 +2,8 @@
  * `wide-net-training` (wc2022 §6 "Training speed" and "Generalization", App. D.1, E, F.4–F.6; Fig. 2,
  * 3 right, 7, 8, 9, 10): full-batch gradient descent without momentum on fully connected networks of
  * width w (`numerics/wide-net-training`), one run per (depth, activation, learning rate, examples, seed),
- * each with its own random data subset and initialisation. Per epoch: λmin/λmax of the last layer's Gram,
+ * each with its own random data subset and initialisation, and each a work unit (`ctx.mapUnits`,
+ * `wide-net-training-task.ts`: worker threads, or the shards of a sharded run). Per epoch: λmin/λmax of the last layer's Gram,
  * Lemma 9's bound, the loss prediction — Lemma 1's for MSE, Lemma 17's for cross-entropy
  * (`numerics/weak-pl-prediction`) — and for MSE the Lemma 4 + 3 bound.
  *
@@ -21,14 +22,16 @@
  * - transientFraction: fraction of runs whose ln-conditioning trace peaks at an interior epoch at least
  *   TRANSIENT_NATS above its first and its last value.
  */
+import * as path from 'node:path';
 import { median } from '../fit';
-import { WIDE_ACTIVATIONS, type WideActivation, normalisedActivation } from '../../numerics/normalised-activations';
-import { type TrainingTrace, trainWideNet } from '../../numerics/wide-net-training';
+import { WIDE_ACTIVATIONS, type WideActivation } from '../../numerics/normalised-activations';
 import type { CostEstimate, ExperimentKind } from '../registry';
+import { unitValues } from '../units';
 import { GEMM_FLOPS_PER_SECOND } from './wide-net-conditioning';
 import type { ExperimentOutput, JsonValue } from '../types';
-import { trainingPlots } from './wide-net-training-plots';
-import { type WideNetDataSpec, dataEvidence, wideNetDataSchema, wideNetSubset } from './wide-net-data';
+import { runName, trainingPlots } from './wide-net-training-plots';
+import { type WideNetDataSpec, dataEvidence, wideNetDataSchema } from './wide-net-data';
+import type { TrainingRun, TrainingUnitInput } from './wide-net-training-task';
 
 export interface TrainingParams {
   data: WideNetDataSpec;
@@ -42,14 +45,11 @@ export interface TrainingParams {
   bound: { lossRange: number; delta: number };
 }
 
-export interface TrainingRun extends TrainingTrace {
-  depth: number;
-  activation: WideActivation;
-  learningRate: number;
-  examples: number;
-  seed: number;
-  indices: number[];
-  sha256: string;
+/** The runs of a claim, in the order of its evidence: depth, activation, learning rate, examples, seed. */
+export function trainingGrid(params: TrainingParams): { depth: number; activation: WideActivation; learningRate: number; examples: number; seed: number }[] {
+  return params.network.depths.flatMap((depth) =>
+    params.network.activations.flatMap((activation) => params.learningRates.flatMap((learningRate) => params.examples.flatMap((examples) => Array.from({ length: params.seeds }, (_, seed) => ({ depth, activation, learningRate, examples, seed }))))),
+  );
 }
 
 /** A rise and fall of ln cond larger than this (a 10% change of the condition number) counts as a transient. */
@@ -160,37 +160,35 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
     return problems;
   },
   cost: trainingCost,
-  run(params, ctx): ExperimentOutput {
-    const runs: TrainingRun[] = [];
-    const grid = params.network.depths.flatMap((depth) =>
-      params.network.activations.flatMap((activation) => params.learningRates.flatMap((learningRate) => params.examples.flatMap((examples) => Array.from({ length: params.seeds }, (_, seed) => ({ depth, activation, learningRate, examples, seed }))))),
-    );
-    grid.forEach(({ depth, activation, learningRate, examples, seed }, i) => {
+  // Every (depth, activation, learning rate, examples, seed) is a work unit: a sharded run splits them over its shards.
+  units: (params) => trainingGrid(params).length,
+  async run(params, ctx): Promise<ExperimentOutput> {
+    const inputs: TrainingUnitInput[] = trainingGrid(params).map(({ depth, activation, learningRate, examples, seed }) => {
       // Data and initialisation depend on (depth, activation, examples, seed), not on the learning rate:
       // the learning rates are compared on the same networks.
       const rng = ctx.rng.fork(`depth-${depth}-${activation}-n-${examples}-seed-${seed}`);
-      const subset = wideNetSubset(params.data, examples, rng.fork('data'), ctx.dataDir);
-      const trace = trainWideNet(
-        {
-          inputDim: subset.d,
-          hidden: Array.from({ length: depth - 1 }, () => params.network.width),
-          classes: 10,
-          activation: normalisedActivation(activation),
-          renormalise: params.network.renormalise,
-          loss: params.loss,
-          learningRate,
-          epochs: params.epochs,
-          lossRange: params.bound.lossRange,
-          delta: params.bound.delta,
-        },
-        subset.x,
-        subset.labels,
+      return {
+        data: params.data,
+        ...(params.data.source === 'cifar10' && ctx.dataDir !== undefined ? { dataDir: ctx.dataDir } : {}),
+        depth,
+        width: params.network.width,
+        activation,
+        renormalise: params.network.renormalise,
+        loss: params.loss,
+        learningRate,
         examples,
-        rng.fork('weights'),
-      );
-      runs.push({ ...trace, depth, activation, learningRate, examples, seed, indices: subset.indices, sha256: subset.sha256 });
-      ctx.progress(i + 1, grid.length);
+        epochs: params.epochs,
+        seed,
+        bound: params.bound,
+        dataSeed: rng.fork('data').seed,
+        weightsSeed: rng.fork('weights').seed,
+      };
     });
+    let done = 0;
+    const outcomes = await ctx.mapUnits<TrainingUnitInput, TrainingRun>(path.join(__dirname, 'wide-net-training-task'), 'runWideNetTraining', inputs, {
+      onOutcome: () => ctx.progress(++done, inputs.length),
+    });
+    const runs = unitValues(outcomes, (i) => runName(inputs[i]));
     return {
       metrics: trainingMetrics(params, runs),
       evidence: {
