@@ -1,6 +1,7 @@
 /** The plots of `wide-net-conditioning`: wc2022 Fig. 1 (left, right), 3 (left), 4, 5 and 6 redrawn from the runs. */
 import type { PlotSeries, PlotSpec } from '../types';
-import type { ConditioningParams, ConditioningRun, LayerRecord } from './wide-net-conditioning';
+import type { ConditioningParams } from './wide-net-conditioning';
+import type { ConditioningRun, LayerRecord } from './wide-net-conditioning-task';
 import { effectiveConfigs, layerMeans } from './wide-net-conditioning';
 
 const armName = (renormalise: boolean): string => (renormalise ? 'renormalised' : 'not renormalised');

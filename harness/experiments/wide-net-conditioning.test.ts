@@ -48,8 +48,12 @@ function lsSlope(x: number[], y: number[]): number {
 }
 
 describe('wide-net-conditioning', () => {
-  const out = wideNetConditioning.run(params, testContext(3)) as Awaited<ReturnType<typeof wideNetConditioning.run>>;
-  const runs = out.evidence.runs as unknown as Run[];
+  let out: Awaited<ReturnType<typeof wideNetConditioning.run>>;
+  let runs: Run[];
+  beforeAll(async () => {
+    out = await wideNetConditioning.run(params, testContext(3));
+    runs = out.evidence.runs as unknown as Run[];
+  });
 
   it('recomputes every metric from the evidence alone', () => {
     const depth = 4;
@@ -105,14 +109,14 @@ describe('wide-net-conditioning', () => {
     expect(data[1].indices).not.toEqual(first.indices);
   });
 
-  it('pairs the renormalisation arms on the same weights, and holds n/w fixed when asked', () => {
+  it('pairs the renormalisation arms on the same weights, and holds n/w fixed when asked', async () => {
     const a = runs.find((r) => r.config === 0 && r.seed === 0 && r.renormalise)!;
     const b = runs.find((r) => r.config === 0 && r.seed === 0 && !r.renormalise)!;
     // Layer 1 sees the same inputs and weights; renormalisation only rescales rows (norms already √w up to sampling).
     expect(b.layers[0].lambdaMax / a.layers[0].lambdaMax).toBeGreaterThan(0.5);
     expect(b.layers[0].lambdaMax / a.layers[0].lambdaMax).toBeLessThan(2);
     expect(wideNetConditioning.check!({ ...params, configs: [{ width: 4, examples: 6 }] })).toHaveLength(1);
-    const follow = wideNetConditioning.run({ ...params, renormalise: [true], seeds: 1, inputGramExamples: 0, infiniteWidth: false, examplesFollowWidth: true, configs: [{ width: 24, examples: 6 }, { width: 48, examples: 12 }] }, testContext(1)) as Awaited<ReturnType<typeof wideNetConditioning.run>>;
+    const follow = await wideNetConditioning.run({ ...params, renormalise: [true], seeds: 1, inputGramExamples: 0, infiniteWidth: false, examplesFollowWidth: true, configs: [{ width: 24, examples: 6 }, { width: 48, examples: 12 }] }, testContext(1));
     expect((follow.evidence.runs as unknown as Run[]).map((r) => r.examples)).toEqual([6, 12]);
   });
 });

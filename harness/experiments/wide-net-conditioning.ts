@@ -2,10 +2,11 @@
  * `wide-net-conditioning` (wc2022 §5–6, App. F.1–F.3; Fig. 1, 3 left, 4, 5, 6): deep fully connected
  * networks at initialisation, float64. For every config (width w, examples n) and seed, a fresh random
  * subset of n images and fresh Kaiming-Gaussian weights; each renormalisation arm in `renormalise` runs on
- * the same data and the same weights (a paired comparison). At every layer ℓ = 1…depth the Gram
- * G_ℓ = z_ℓz_ℓᵀ of the layer's output features — the parameter Gram of the layer reading them — gives
- * λmin, λmax (`numerics/gram-spectrum`: QR route above cond 1e6) and the App. F.2 proxies of G_ℓ/w. For the
- * first arm, optionally, the input Gram R Rᵀ of every intermediate layer (R = W_{ℓ+1}diag σ'(h_ℓ)) on
+ * the same data and the same weights (a paired comparison). Each (config, seed), all its arms together,
+ * is a work unit (`ctx.mapUnits`, `wide-net-conditioning-task.ts`: worker threads, or the shards of a
+ * sharded run). At every layer ℓ = 1…depth the Gram G_ℓ = z_ℓz_ℓᵀ of the layer's output features — the
+ * parameter Gram of the layer reading them — gives λmin, λmax (`numerics/gram-spectrum`: QR route above
+ * cond 1e6) and the App. F.2 proxies of G_ℓ/w. For the first arm, optionally, the input Gram R Rᵀ of every intermediate layer (R = W_{ℓ+1}diag σ'(h_ℓ)) on
  * the first `inputGramExamples` examples, and the infinite-width kernels K_ℓ = σ̂(K_{ℓ−1}) of the same
  * inputs (`numerics/dual-kernel`).
  *
@@ -31,15 +32,15 @@
  *   |ln((λ/w)/λ_∞)|, the finite width's normalised eigenvalue against the infinite-width one;
  *   E(last config)/E(first config) (arm 0).
  */
+import * as path from 'node:path';
 import { meanOrNaN, spearman } from '../fit';
-import { cosineMatrix, dualKernelLayers } from '../../numerics/dual-kernel';
-import { gramMatrix, gramProxies, gramSpectrum } from '../../numerics/gram-spectrum';
-import { WIDE_ACTIVATIONS, type WideActivation, normalisedActivation } from '../../numerics/normalised-activations';
-import { forwardLayers, inputGramExtremes, kaimingWeights } from '../../numerics/wide-net';
+import { WIDE_ACTIVATIONS, type WideActivation } from '../../numerics/normalised-activations';
 import type { CostEstimate, ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue } from '../types';
+import { unitValues } from '../units';
+import { type ConditioningRun, type ConditioningUnitInput, type ConditioningUnitOutput, type LayerRecord, layerWidths } from './wide-net-conditioning-task';
 import { conditioningPlots } from './wide-net-conditioning-plots';
-import { type WideNetDataSpec, dataEvidence, wideNetDataSchema, wideNetSubset } from './wide-net-data';
+import { type WideNetDataSpec, dataEvidence, wideNetDataSchema } from './wide-net-data';
 
 export interface ConditioningParams {
   data: WideNetDataSpec;
@@ -65,37 +66,7 @@ export function effectiveConfigs(params: ConditioningParams): { width: number; e
   return params.configs.map(({ width }) => ({ width, examples: Math.max(2, Math.round((last.examples * width) / last.width)) }));
 }
 
-export interface LayerRecord {
-  layer: number;
-  width: number;
-  lambdaMin: number;
-  lambdaMax: number;
-  method: 'eigh' | 'qr';
-  minDiagonal: number;
-  maxDiagonal: number;
-  maxOffDiagonal: number;
-  maxOffDiagonalRowSum: number;
-  inputLambdaMin?: number;
-  inputLambdaMax?: number;
-}
-
-export interface ConditioningRun {
-  config: number;
-  seed: number;
-  renormalise: boolean;
-  width: number;
-  examples: number;
-  layers: LayerRecord[];
-  dual?: { layer: number; lambdaMin: number; lambdaMax: number; lemma7LowerBound: number; gershgorinUpperBound: number }[];
-}
-
 export const LN2 = Math.log(2);
-
-/** Layer widths: width·widthFactor^(ℓ−1), rounded, at least 1. */
-export function layerWidths(width: number, depth: number, widthFactor: number): number[] {
-  return Array.from({ length: depth }, (_, l) => Math.max(1, Math.round(width * widthFactor ** l)));
-}
-
 
 /** ln λ slope against ln x by least squares. */
 function slope(x: number[], y: number[]): number {
@@ -284,42 +255,35 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
     return problems;
   },
   cost: conditioningCost,
-  run(params, ctx): ExperimentOutput {
-    const activation = normalisedActivation(params.network.activation);
-    const runs: ConditioningRun[] = [];
-    const data: JsonValue[] = [];
-    const configs = effectiveConfigs(params);
-    const total = configs.length * params.seeds;
+  // Every (config, seed) is a work unit, all its arms in one: a sharded run splits them over its shards.
+  units: (params) => effectiveConfigs(params).length * params.seeds,
+  async run(params, ctx): Promise<ExperimentOutput> {
+    const inputs: ConditioningUnitInput[] = effectiveConfigs(params).flatMap(({ width, examples }, config) =>
+      Array.from({ length: params.seeds }, (_, seed) => {
+        const rng = ctx.rng.fork(`config-${config}-seed-${seed}`);
+        return {
+          data: params.data,
+          ...(params.data.source === 'cifar10' && ctx.dataDir !== undefined ? { dataDir: ctx.dataDir } : {}),
+          network: params.network,
+          renormalise: params.renormalise,
+          config,
+          width,
+          examples,
+          seed,
+          inputGramExamples: params.inputGramExamples,
+          infiniteWidth: params.infiniteWidth,
+          dataSeed: rng.fork('data').seed,
+          weightsSeed: rng.fork('weights').seed,
+        };
+      }),
+    );
     let done = 0;
-    configs.forEach(({ width, examples }, c) => {
-      const widths = layerWidths(width, params.network.depth, params.network.widthFactor);
-      for (let seed = 0; seed < params.seeds; seed++) {
-        const rng = ctx.rng.fork(`config-${c}-seed-${seed}`);
-        const subset = wideNetSubset(params.data, examples, rng.fork('data'), ctx.dataDir);
-        data.push({ config: c, seed, width, examples, indices: subset.indices, sha256: subset.sha256 });
-        const weights = kaimingWeights(subset.d, widths, rng.fork('weights'));
-        params.renormalise.forEach((renormalise, arm) => {
-          const layers: LayerRecord[] = [];
-          let previous: { h: Float64Array; width: number } | null = null;
-          const examplesForInput = arm === 0 ? Array.from({ length: params.inputGramExamples }, (_, i) => i) : [];
-          forwardLayers({ inputDim: subset.d, widths, activation, renormalise }, weights, subset.x, examples, ({ layer, width: m, preActivations, features }) => {
-            if (previous && examplesForInput.length > 0) {
-              const input = inputGramExtremes(weights[layer - 1], m, previous.width, previous.h, activation, examplesForInput);
-              layers[layer - 2].inputLambdaMin = input.lambdaMin;
-              layers[layer - 2].inputLambdaMax = input.lambdaMax;
-            }
-            const gram = gramMatrix(features, examples, m);
-            const spectrum = gramSpectrum(features, examples, m, gram);
-            layers.push({ layer, width: m, lambdaMin: spectrum.lambdaMin, lambdaMax: spectrum.lambdaMax, method: spectrum.method, ...gramProxies(gram, examples, m) });
-            previous = { h: preActivations, width: m };
-          });
-          const run: ConditioningRun = { config: c, seed, renormalise, width, examples, layers };
-          if (params.infiniteWidth && arm === 0) run.dual = dualKernelLayers(cosineMatrix(subset.x, examples, subset.d), examples, activation, params.network.depth);
-          runs.push(run);
-        });
-        ctx.progress(++done, total);
-      }
+    const outcomes = await ctx.mapUnits<ConditioningUnitInput, ConditioningUnitOutput>(path.join(__dirname, 'wide-net-conditioning-task'), 'runWideNetConditioning', inputs, {
+      onOutcome: () => ctx.progress(++done, inputs.length),
     });
+    const outputs = unitValues(outcomes, (i) => `config ${inputs[i].config} (width ${inputs[i].width}, ${inputs[i].examples} examples), seed ${inputs[i].seed}`);
+    const data = outputs.map((o) => o.data);
+    const runs = outputs.flatMap((o) => o.runs);
     const metrics = conditioningMetrics(params, runs);
     return {
       metrics,
