@@ -1,6 +1,6 @@
 /**
  * A claim's part in a shard run, for a kind with work units (`units.ts`): the claim and then each of its
- * controls at this tier run up to their unit call, compute the units assigned to this shard, and stop.
+ * controls at this tier run up to their unit call, compute the units the run's plan gives this shard, and stop.
  * What each stored — every unit input's sha256, this shard's outputs, or the error that came before any
  * unit call — goes to `units.json` in the claim's folder, written last (as result.json is for a whole
  * claim), so its presence means this shard's part is done. No verdict is given: `merge` scores the
@@ -14,7 +14,7 @@ import { StorageError } from './atomic';
 import { controlTiers, mergeParams } from './claims';
 import type { AnyExperimentKind, ExperimentContext } from './registry';
 import type { ClaimSpec, Params, Tier } from './types';
-import { UNITS_FILE, UnitsStored, shardUnits, unitScope, writeUnitShare, type MapUnits, type ScopeShare, type ShardSlot, type UnitShare } from './units';
+import { UNITS_FILE, UnitsStored, shardUnits, writeUnitShare, type MapUnits, type ScopeShare, type ShardSlot, type UnitPlan, type UnitShare } from './units';
 
 /** What a shard run reports of a claim it holds units of. */
 export interface ClaimShareSummary {
@@ -34,6 +34,8 @@ export interface ClaimShareJob {
   params: Params;
   tier: Tier;
   shard: ShardSlot;
+  /** The shards of the claim's units and of its controls' units. */
+  plan: UnitPlan;
   jobs: number;
   specSha256: string;
   folder: string;
@@ -45,7 +47,7 @@ export async function runClaimShare(job: ClaimShareJob): Promise<ClaimShareSumma
   const t0 = performance.now();
   const { spec, kind } = job;
   const runScope = async (params: Params, controlId?: string): Promise<ScopeShare> => {
-    const ctx = job.context(controlId, shardUnits(unitScope(spec.id, controlId), job.shard, job.jobs));
+    const ctx = job.context(controlId, shardUnits((controlId === undefined ? job.plan.claim : job.plan.controls[controlId]) ?? [], job.shard, job.jobs));
     try {
       await kind.run(params, ctx);
       return { stopped: 'finished', calls: [] };
@@ -60,7 +62,7 @@ export async function runClaimShare(job: ClaimShareJob): Promise<ClaimShareSumma
   for (const control of (spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(job.tier))) {
     controls[control.id] = await runScope(mergeParams(job.params, control.params), control.id);
   }
-  const share: UnitShare = { schemaVersion: 1, claimId: spec.id, shard: job.shard, specSha256: job.specSha256, claim, controls };
+  const share: UnitShare = { schemaVersion: 2, claimId: spec.id, shard: job.shard, specSha256: job.specSha256, claim, controls };
   writeUnitShare(path.join(job.folder, UNITS_FILE), share);
   const calls = [claim, ...Object.values(controls)].flatMap((s) => s.calls);
   return {

@@ -9,6 +9,8 @@ import { TIERS } from './types';
 
 const isoTime = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' };
 const claimId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*$' };
+/** The shard (from 1) of each work unit of one run. */
+const unitShards = { type: 'array', items: { type: 'integer', minimum: 1 } };
 /** Run ids are folder names: no separators, no leading dot. */
 export const RUN_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 
@@ -29,6 +31,14 @@ export const runManifestSchema = {
     claims: { type: 'array', items: claimId, uniqueItems: true },
     shard: { type: 'object', required: ['index', 'count'], properties: { index: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 } } },
     unitClaims: { type: 'array', items: claimId, uniqueItems: true },
+    unitPlans: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['claim', 'controls'],
+        properties: { claim: unitShards, controls: { type: 'object', additionalProperties: unitShards } },
+      },
+    },
     mergedFrom: { type: 'array', items: { type: 'string', pattern: RUN_ID_PATTERN } },
     resumedAt: { type: 'array', items: isoTime },
     provenance: {

@@ -84,7 +84,7 @@ export async function mergeShardRuns(outDir: string, runIds: string[], options: 
       sharesOf.set(claimId, files);
     }
 
-    const { shard: _shard, writer: _writer, resumedAt: _resumed, unitClaims: _units, endedAt: _ended, ...base } = first;
+    const { shard: _shard, writer: _writer, resumedAt: _resumed, unitClaims: _units, unitPlans: _plans, endedAt: _ended, ...base } = first;
     const manifest: RunManifest = {
       ...base,
       id,

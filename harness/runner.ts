@@ -30,7 +30,7 @@ import { validateResult } from './schema';
 import { claimVerdict, scoreClaim, scoreControl } from './scoring';
 import { claimDir, readManifest, runDir } from './store';
 import { runClaimShare, type ClaimShareSummary } from './claim-share';
-import { UNITS_FILE, UnitReplayError, combineScope, localUnits, readUnitShare, replayUnits, type MapUnits, type UnitMode, type UnitShare } from './units';
+import { UNITS_FILE, UnitReplayError, combineScope, localUnits, readUnitShare, replayUnits, type MapUnits, type UnitMode, type UnitPlan, type UnitShare } from './units';
 import { experimentKinds, externalKindModules, type AnyExperimentKind, type CostEstimate, type ExperimentContext } from './registry';
 import { RESULT_SCHEMA_VERSION, type ClaimResult, type ClaimSpec, type Control, type ControlResult, type LoadedClaim, type Params, type Provenance, type RunManifest, type Tier } from './types';
 import { wasmKernels } from '../numerics/wasm';
@@ -56,6 +56,8 @@ export interface RunOptions {
   shard?: { index: number; count: number };
   /** In a shard run, the claims of which it computes a share of the work units (see `shardClaims`). */
   unitClaims?: string[];
+  /** In a shard run, the shards of those claims' units (see `planShards`). */
+  unitPlans?: Record<string, UnitPlan>;
   /** Worker threads for experiments with independent runs (default: one per core). */
   jobs?: number;
   /** tfjs backend to use for float32 claims (default: the first available, see models/tfjs/backends.ts). */
@@ -155,18 +157,23 @@ export async function runClaims(options: RunOptions): Promise<RunOutcome> {
     selection: options.selection,
     claims: claims.map((c) => c.spec.id),
     ...(options.shard ? { shard: options.shard } : {}),
-    ...(options.shard && options.unitClaims && options.unitClaims.length > 0 ? { unitClaims: options.unitClaims } : {}),
+    ...(options.shard && options.unitClaims && options.unitClaims.length > 0 ? { unitClaims: options.unitClaims, unitPlans: options.unitPlans ?? {} } : {}),
     provenance: { ...collectProvenance(tfjs ? `${FLOAT64_BACKEND}; tfjs ${tfjs.line}` : FLOAT64_BACKEND), ...(data ? { cifar10Dir: data } : {}) },
     startedAt: new Date().toISOString(),
   };
   return executeRun(manifest, dir, claims, { ...options, engineFor: engineNamer(tfjs), unitsFor: shardUnitsOf(manifest), ...(tfjs ? { tfjsBackend: tfjs.name } : {}), ...(data ? { dataDir: data.path } : {}) });
 }
 
-/** In a shard run, the claims listed in `unitClaims` compute this shard's units only. */
+/** In a shard run, the claims listed in `unitClaims` compute this shard's units only, as the manifest's `unitPlans` deal them. */
 function shardUnitsOf(manifest: RunManifest): (claim: LoadedClaim) => UnitMode | undefined {
   const units = new Set(manifest.unitClaims ?? []);
   const shard = manifest.shard;
-  return (claim) => (shard && units.has(claim.spec.id) ? { kind: 'shard', shard } : undefined);
+  return (claim) => {
+    if (!shard || !units.has(claim.spec.id)) return undefined;
+    const plan = manifest.unitPlans?.[claim.spec.id];
+    if (!plan) throw new UsageError(`shard run ${manifest.id} records no dealing of the work units of ${claim.spec.id}: it was made by an older claimbench; start the sharded run again`);
+    return { kind: 'shard', shard, plan };
+  };
 }
 
 /**
@@ -425,7 +432,7 @@ export async function runOneClaim(claim: LoadedClaim, run: ClaimRunContext): Pro
   if (run.units?.kind === 'shard' && !('unavailable' in merged)) {
     await selectBackend();
     const kind = experimentKinds.get(spec.experiment.kind);
-    return runClaimShare({ spec, kind, params: merged.params, tier: run.tier, shard: run.units.shard, jobs: run.jobs, specSha256: base.specSha256, folder, context: contextWith });
+    return runClaimShare({ spec, kind, params: merged.params, tier: run.tier, shard: run.units.shard, plan: run.units.plan, jobs: run.jobs, specSha256: base.specSha256, folder, context: contextWith });
   }
   // Replaying a merge: each run's units come from the shards; `served` counts the shards' time for them.
   const shares = run.units?.kind === 'replay' ? readShares(spec.id, run.units.shares) : undefined;

@@ -1,18 +1,19 @@
 /**
  * Sharding a run over machines (`merge.ts` puts the shards back together). The unit of sharding is the
  * work unit (`units.ts`): every shard takes part in each selected claim whose kind has units, computing
- * its share of them, and the claims of kinds without units are dealt out whole by their estimated cost
- * (`dealWholeClaims`), so that the shards finish together. Since each claim's seed depends only on the
+ * its share of them, and the claims of kinds without units are dealt out whole; both by estimated cost
+ * (`planShards`), so that the shards finish together. Since each claim's seed depends only on the
  * run seed and its id, and unit inputs only on the claim's seed, the merged run equals a single-machine
  * run.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, claimCost, tierParams } from './claims';
+import { UsageError, claimCost, controlTiers, mergeParams, tierParams } from './claims';
+import { estimateCost } from './cost';
 import { experimentKinds } from './registry';
 import { readRuns } from './store';
-import type { LoadedClaim, RunManifest, Tier } from './types';
-import type { ShardSlot } from './units';
+import type { LoadedClaim, Params, RunManifest, Tier } from './types';
+import type { ShardSlot, UnitPlan } from './units';
 
 export type Shard = ShardSlot;
 
@@ -31,36 +32,75 @@ export function hasUnits(claim: LoadedClaim, tier: Tier): boolean {
 }
 
 /**
- * What shard `shard` runs: every claim with work units (its share of them; listed in `unitClaims`)
- * and its slice of the other claims, all in id order.
+ * What shard `shard` runs: every claim with work units (its share of them, as `unitPlans` deals them;
+ * listed in `unitClaims`) and the claims `planShards` gives it whole, all in id order.
  */
-export function shardClaims(claims: LoadedClaim[], shard: Shard, tier: Tier): { claims: LoadedClaim[]; unitClaims: string[] } {
+export function shardClaims(claims: LoadedClaim[], shard: Shard, tier: Tier): { claims: LoadedClaim[]; unitClaims: string[]; unitPlans: Record<string, UnitPlan> } {
   const sorted = [...claims].sort((a, b) => a.spec.id.localeCompare(b.spec.id));
-  const split = sorted.filter((c) => hasUnits(c, tier));
-  const dealt = dealWholeClaims(sorted.filter((c) => !hasUnits(c, tier)), shard.count, tier);
-  const mine = new Set([...split.map((c) => c.spec.id), ...[...dealt].filter(([, i]) => i === shard.index).map(([id]) => id)]);
-  return { claims: sorted.filter((c) => mine.has(c.spec.id)), unitClaims: split.map((c) => c.spec.id) };
+  const plan = planShards(sorted, shard.count, tier);
+  const mine = (c: LoadedClaim): boolean => plan.units.has(c.spec.id) || plan.whole.get(c.spec.id) === shard.index;
+  return { claims: sorted.filter(mine), unitClaims: [...plan.units.keys()], unitPlans: Object.fromEntries(plan.units) };
+}
+
+/** A claim's runs at a tier (its own, `controlId` undefined, and each control's): parameters, work units and estimated seconds. */
+export function unitScopes(claim: LoadedClaim, tier: Tier): { controlId?: string; params: Params; units: number; seconds: number }[] {
+  const { spec } = claim;
+  const kind = experimentKinds.get(spec.experiment.kind);
+  const merged = tierParams(spec, tier);
+  if ('unavailable' in merged || !kind.units) return [];
+  const controls = (spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(tier));
+  const scopes: { controlId?: string; params: Params }[] = [{ params: merged.params }, ...controls.map((c) => ({ controlId: c.id, params: mergeParams(merged.params, c.params) }))];
+  return scopes.map((s) => ({ ...s, units: kind.units!(s.params), seconds: estimateCost(kind, s.params).seconds }));
+}
+
+export interface ShardPlan {
+  /** The shard of each claim run whole. */
+  whole: Map<string, number>;
+  /** The shards of the work units of each claim split into units. */
+  units: Map<string, UnitPlan>;
+  /** Each shard's estimated seconds (index 0: shard 1). */
+  load: number[];
 }
 
 /**
- * The shard (1…count) of each claim run whole: longest processing time first. Claims in decreasing
- * order of estimated cost at the tier (claim plus controls; ties by id) each go to the shard with the
- * least estimated load so far, then the fewest claims, then the lowest index. A deterministic function
- * of the claims, tier and count, so that every shard computes the same dealing on its own (claims
- * without any estimate, or of equal estimates, are dealt round-robin in id order).
+ * Deals a sharded run: the claims run whole and every work unit of the split claims (a scope's estimate
+ * shared equally by its units), longest processing time first. In decreasing order of estimated cost
+ * (ties in id order, then control and unit order) each goes to the shard with the least estimated load
+ * so far, then the fewest items, then the lowest index. So the units fill in around the long whole
+ * claims, and the shards finish together. A deterministic function of the claims, tier and count, so
+ * that every shard computes the same dealing on its own (claims without any estimate, or of equal
+ * estimates, are dealt round-robin in id order).
  */
-export function dealWholeClaims(claims: LoadedClaim[], count: number, tier: Tier): Map<string, number> {
-  const costed = claims.map((c) => ({ id: c.spec.id, seconds: (experimentKinds.has(c.spec.experiment.kind) ? claimCost(c.spec, tier)?.seconds : undefined) ?? 0 }));
-  costed.sort((a, b) => b.seconds - a.seconds || a.id.localeCompare(b.id));
-  const load = Array.from({ length: count }, (_, i) => ({ index: i + 1, seconds: 0, claims: 0 }));
-  const dealt = new Map<string, number>();
-  for (const c of costed) {
-    const target = load.reduce((best, s) => (s.seconds < best.seconds || (s.seconds === best.seconds && s.claims < best.claims) ? s : best));
-    target.seconds += c.seconds;
-    target.claims++;
-    dealt.set(c.id, target.index);
+export function planShards(claims: LoadedClaim[], count: number, tier: Tier): ShardPlan {
+  const whole = new Map<string, number>();
+  const units = new Map<string, UnitPlan>();
+  const items: { seconds: number; give: (shard: number) => void }[] = [];
+  for (const c of [...claims].sort((a, b) => a.spec.id.localeCompare(b.spec.id))) {
+    const id = c.spec.id;
+    if (!hasUnits(c, tier)) {
+      const seconds = (experimentKinds.has(c.spec.experiment.kind) ? claimCost(c.spec, tier)?.seconds : undefined) ?? 0;
+      items.push({ seconds, give: (shard) => whole.set(id, shard) });
+      continue;
+    }
+    const plan: UnitPlan = { claim: [], controls: {} };
+    units.set(id, plan);
+    for (const scope of unitScopes(c, tier)) {
+      const shards = new Array<number>(scope.units).fill(0);
+      if (scope.controlId === undefined) plan.claim = shards;
+      else plan.controls[scope.controlId] = shards;
+      for (let j = 0; j < scope.units; j++) items.push({ seconds: scope.seconds / scope.units, give: (shard) => (shards[j] = shard) });
+    }
   }
-  return dealt;
+  // A stable sort: equal estimates stay in id, control and unit order.
+  items.sort((a, b) => b.seconds - a.seconds);
+  const load = Array.from({ length: count }, (_, i) => ({ index: i + 1, seconds: 0, items: 0 }));
+  for (const item of items) {
+    const target = load.reduce((best, s) => (s.seconds < best.seconds || (s.seconds === best.seconds && s.items < best.items) ? s : best));
+    target.seconds += item.seconds;
+    target.items++;
+    item.give(target.index);
+  }
+  return { whole, units, load: load.map((s) => s.seconds) };
 }
 
 /**

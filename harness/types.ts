@@ -3,6 +3,7 @@
  * outputs, scored results and run manifests (what `reports/runs/` holds). JSON Schemas for specs and
  * results live in `schema.ts` and must stay in step with these types.
  */
+import type { UnitPlan } from './units';
 
 export const TIERS = ['quick', 'full', 'paper'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -292,6 +293,8 @@ export interface RunManifest {
    * units; each has `units.json` instead of a result.json until `claimbench merge` scores it.
    */
   unitClaims?: string[];
+  /** In a shard run: the shard of every work unit of each of those claims and of its controls (`planShards`; the same in every shard). */
+  unitPlans?: Record<string, UnitPlan>;
   /** Set when the run was made by `claimbench merge` from shard runs. */
   mergedFrom?: string[];
   /** Set when the run was resumed after an interruption. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fromExactJson, toExactJson } from './exact-json';
-import { UnitReplayError, UnitsStored, combineScope, inputSha256, localUnits, replayUnits, shardUnits, taskName, unitScope, unitShard, type UnitShare } from './units';
+import { UnitReplayError, UnitsStored, combineScope, inputSha256, localUnits, replayUnits, shardUnits, taskName, type UnitShare } from './units';
 
 const tasks = path.join(__dirname, 'testing', 'parallel-tasks');
 const inputs = Array.from({ length: 10 }, (_, i) => ({ seed: i + 1, n: 5 }));
@@ -24,15 +24,6 @@ describe('exact JSON', () => {
 });
 
 describe('work units', () => {
-  it('are dealt to shards evenly, consecutive units to consecutive shards', () => {
-    for (const count of [1, 2, 3, 7]) {
-      const per = new Array(count).fill(0);
-      for (let j = 0; j < 100; j++) per[unitShard(unitScope('p.claim', 'ctl'), j, count) - 1]++;
-      expect(Math.max(...per) - Math.min(...per)).toBeLessThanOrEqual(1);
-    }
-    expect(unitShard('p.claim', 1, 3)).toBe((unitShard('p.claim', 0, 3) % 3) + 1);
-  });
-
   it('name their task independently of where the package lies and of .ts/.js', () => {
     expect(taskName(path.join(__dirname, 'experiments', 'critical-point-task'), 'run')).toBe('harness/experiments/critical-point-task#run');
     expect(taskName(path.join(__dirname, 'experiments', 'critical-point-task.js'), 'run')).toBe('harness/experiments/critical-point-task#run');
@@ -40,14 +31,18 @@ describe('work units', () => {
 
   it('split over shards and replayed give what computing them all gives, without computing them again', async () => {
     const all = await localUnits(1)(tasks, 'seededSum', inputs);
+    // The shard of each unit, as a run's plan would deal them.
+    const plan = [2, 3, 1, 1, 2, 3, 3, 1, 2, 1];
+    await expect(shardUnits(plan.slice(1), { index: 1, count: 3 }, 1)(tasks, 'seededSum', inputs)).rejects.toThrow(/made 10 units, but the kind's units\(\) declared 9/);
     const shares: UnitShare[] = [];
     for (const index of [1, 2, 3]) {
       const shard = { index, count: 3 };
-      const stored = await shardUnits('p.claim', shard, 1)(tasks, 'seededSum', inputs).catch((e: unknown) => e);
+      const stored = await shardUnits(plan, shard, 1)(tasks, 'seededSum', inputs).catch((e: unknown) => e);
       expect(stored).toBeInstanceOf(UnitsStored);
-      shares.push({ schemaVersion: 1, claimId: 'p.claim', shard, specSha256: '0'.repeat(64), claim: { stopped: 'units', calls: [(stored as UnitsStored).call] }, controls: {} });
+      expect((stored as UnitsStored).call.units.map((u) => u.index)).toEqual(plan.flatMap((s, j) => (s === index ? [j] : [])));
+      shares.push({ schemaVersion: 2, claimId: 'p.claim', shard, specSha256: '0'.repeat(64), claim: { stopped: 'units', calls: [(stored as UnitsStored).call] }, controls: {} });
     }
-    expect(shares.map((s) => s.claim.calls[0].units.length).sort()).toEqual([3, 3, 4]);
+    expect(shares.map((s) => s.claim.calls[0].units.length)).toEqual([4, 3, 3]);
     const { calls } = combineScope(shares, 'p.claim');
     const served = { ms: 0 };
     const seen: number[] = [];
@@ -59,7 +54,9 @@ describe('work units', () => {
     await expect(replayUnits('claim p.claim', [], served)(tasks, 'seededSum', inputs)).rejects.toThrow(UnitReplayError);
 
     const lacking = shares.map((s) => (s.shard.index === 2 ? { ...s, claim: { ...s.claim, calls: [{ ...s.claim.calls[0], units: s.claim.calls[0].units.slice(1) }] } } : s));
-    expect(() => combineScope(lacking, 'p.claim')).toThrow(/1 of 10 units missing \(e\.g\. unit \d+, assigned to shard 2\/3\)/);
+    expect(() => combineScope(lacking, 'p.claim')).toThrow(/1 of 10 units missing \(e\.g\. unit 0, assigned to shard 2\/3\)/);
+    const dealtOtherwise = shares.map((s) => (s.shard.index === 3 ? { ...s, claim: { ...s.claim, calls: [{ ...s.claim.calls[0], shards: [...plan].reverse() }] } } : s));
+    expect(() => combineScope(dealtOtherwise, 'p.claim')).toThrow(/shards 1 and 3 dealt the units differently/);
     expect(() => combineScope(shares, 'p.claim', 'ctl')).toThrow(/shard 1\/3 stored no units of control 'ctl'/);
     expect(inputSha256('t#x', { a: NaN })).not.toBe(inputSha256('t#x', { a: null }));
   });

@@ -5,10 +5,11 @@
  * units of a call get computed depends on the run:
  *
  * - an ordinary run computes them all, on worker threads (`mapParallel`);
- * - a shard run (`run --shard i/n`) computes the units assigned to shard i — unit j of a claim (or of
- *   one of its controls) goes to shard (hash(claim id, control id) + j) mod n, so every shard gets a
- *   near-equal share of every claim — records the sha256 of every unit's input and the outputs it
- *   computed, and stops the claim there (`UnitsStored`): a shard cannot score a claim it holds a part of;
+ * - a shard run (`run --shard i/n`) computes the units the run's plan gives shard i (`UnitPlan`, made by
+ *   `planShards` from the selection, tier and n alone, so that every shard makes the same: each unit
+ *   and each whole claim, largest estimate first, goes to the shard with the least estimated load),
+ *   records the sha256 of every unit's input and the outputs it computed, and stops the claim there
+ *   (`UnitsStored`): a shard cannot score a claim it holds a part of;
  * - the replay of a merge serves the outputs the shards stored, after checking that the inputs it now
  *   computes hash to the ones the shards computed, so the kind's scoring, evidence and plots run on
  *   exactly the numbers of an unsharded run.
@@ -24,7 +25,6 @@ import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { fromExactJson, toExactJson } from './exact-json';
 import { mapParallel, type TaskOutcome } from './parallel';
-import { hashString } from './rng';
 
 export interface ShardSlot {
   /** 1-based. */
@@ -40,9 +40,15 @@ export interface MapUnitsOptions<O> {
 /** The work-unit executor of an experiment context (see `ExperimentContext.mapUnits`). */
 export type MapUnits = <I, O>(modulePath: string, exportName: string, inputs: I[], options?: MapUnitsOptions<O>) => Promise<TaskOutcome<O>[]>;
 
+/** The shard (1-based) of every work unit of a split claim's run and of each of its controls' runs. */
+export interface UnitPlan {
+  claim: number[];
+  controls: Record<string, number[]>;
+}
+
 /** How a claim's units are computed in this run; plain data, so a claim's child process gets it too. */
 export type UnitMode =
-  | { kind: 'shard'; shard: ShardSlot }
+  | { kind: 'shard'; shard: ShardSlot; plan: UnitPlan }
   /** `shares`: the `units.json` files of the claim in every shard run (absolute paths). */
   | { kind: 'replay'; shares: string[] };
 
@@ -53,6 +59,8 @@ export interface UnitCall {
   total: number;
   /** sha256 of every unit's input (all of them, not only this shard's), in input order. */
   inputSha256: string[];
+  /** The shard of every unit, as the run's plan deals them (the same in every shard). */
+  shards: number[];
   /** The units this shard computed. */
   units: { index: number; outcome: TaskOutcome<unknown> }[];
   /** Wall time this shard spent computing them. */
@@ -69,7 +77,7 @@ export interface ScopeShare {
 
 /** `units.json` in a claim's folder of a shard run: this shard's part of the claim and its controls. */
 export interface UnitShare {
-  schemaVersion: 1;
+  schemaVersion: 2;
   claimId: string;
   shard: ShardSlot;
   specSha256: string;
@@ -78,16 +86,6 @@ export interface UnitShare {
 }
 
 export const UNITS_FILE = 'units.json';
-
-/** The claim's (or a control's) run as a unit scope: what a unit's shard is derived from. */
-export function unitScope(claimId: string, controlId?: string): string {
-  return controlId === undefined ? claimId : `${claimId}#${controlId}`;
-}
-
-/** The shard (1-based) that computes unit `j` of a scope: consecutive units go to consecutive shards. */
-export function unitShard(scope: string, j: number, count: number): number {
-  return ((hashString(scope) + j) % count) + 1;
-}
 
 /** The task's name independent of where the package is installed and of .ts/.js. */
 export function taskName(modulePath: string, exportName: string): string {
@@ -127,15 +125,16 @@ export class UnitsStored extends Error {
 /** A merge that cannot go on: units missing, or inputs that differ between the shards and the merge. */
 export class UnitReplayError extends Error {}
 
-/** This shard's units of a scope, then `UnitsStored`. */
-export function shardUnits(scope: string, shard: ShardSlot, jobs: number): MapUnits {
+/** The units `plan` gives this shard (`plan[j]`: the shard of unit j), then `UnitsStored`. */
+export function shardUnits(plan: number[], shard: ShardSlot, jobs: number): MapUnits {
   return async (modulePath, exportName, inputs, options = {}) => {
     const task = taskName(modulePath, exportName);
+    if (plan.length !== inputs.length) throw new Error(`the unit call ${task} made ${inputs.length} units, but the kind's units() declared ${plan.length}, which is what the shards were dealt`);
     const hashes = inputs.map((input) => inputSha256(task, input));
-    const mine = inputs.map((_, j) => j).filter((j) => unitShard(scope, j, shard.count) === shard.index);
+    const mine = inputs.map((_, j) => j).filter((j) => plan[j] === shard.index);
     const t0 = performance.now();
     const outcomes = await mapParallel(modulePath, exportName, mine.map((j) => inputs[j]), { jobs, onOutcome: (k, o) => options.onOutcome?.(mine[k], o as never) });
-    throw new UnitsStored({ task, total: inputs.length, inputSha256: hashes, units: mine.map((j, k) => ({ index: j, outcome: outcomes[k] })), computeMs: performance.now() - t0 });
+    throw new UnitsStored({ task, total: inputs.length, inputSha256: hashes, shards: plan, units: mine.map((j, k) => ({ index: j, outcome: outcomes[k] })), computeMs: performance.now() - t0 });
   };
 }
 
@@ -180,7 +179,7 @@ export function writeUnitShare(file: string, share: UnitShare): void {
 export function readUnitShare(file: string, claimId: string): UnitShare | undefined {
   try {
     const share = fromExactJson<UnitShare>(fs.readFileSync(file, 'utf8'));
-    return share.schemaVersion === 1 && share.claimId === claimId && typeof share.claim === 'object' && typeof share.controls === 'object' ? share : undefined;
+    return share.schemaVersion === 2 && share.claimId === claimId && typeof share.claim === 'object' && typeof share.controls === 'object' ? share : undefined;
   } catch {
     return undefined;
   }
@@ -192,7 +191,6 @@ export function readUnitShare(file: string, claimId: string): UnitShare | undefi
  */
 export function combineScope(shares: UnitShare[], claimId: string, controlId?: string): { stopped: ScopeShare['stopped']; calls: MergedCall[] } {
   const label = controlId === undefined ? `claim ${claimId}` : `control '${controlId}' of claim ${claimId}`;
-  const scope = unitScope(claimId, controlId);
   const parts = shares.map((s) => {
     const part = controlId === undefined ? s.claim : s.controls[controlId];
     if (!part) throw new UnitReplayError(`shard ${s.shard.index}/${s.shard.count} stored no units of ${label}`);
@@ -202,6 +200,7 @@ export function combineScope(shares: UnitShare[], claimId: string, controlId?: s
   for (const p of parts) {
     if (p.part.stopped !== first.part.stopped) throw new UnitReplayError(`${label} stopped differently in shard ${first.shard.index} (${first.part.stopped}) and shard ${p.shard.index} (${p.part.stopped})`);
     const [a, b] = [first.part.calls[0], p.part.calls[0]];
+    if (a && b && a.shards.join() !== b.shards.join()) throw new UnitReplayError(`${label}: shards ${first.shard.index} and ${p.shard.index} dealt the units differently; every shard must run the same commit, tier and selection`);
     if (a && b && (a.task !== b.task || a.inputSha256.join() !== b.inputSha256.join())) {
       const j = a.inputSha256.findIndex((h, i) => h !== b.inputSha256[i]);
       throw new UnitReplayError(`${label}: shards ${first.shard.index} and ${p.shard.index} computed different unit inputs (${a.task !== b.task ? `tasks ${a.task} and ${b.task}` : `first at unit ${j}`}); unit inputs must depend on the claim's seed alone`);
@@ -212,14 +211,14 @@ export function combineScope(shares: UnitShare[], claimId: string, controlId?: s
   const outcomes: (TaskOutcome<unknown> | undefined)[] = new Array(call.total).fill(undefined);
   for (const { shard, part } of parts) {
     for (const u of part.calls[0].units) {
-      if (unitShard(scope, u.index, shard.count) !== shard.index) throw new UnitReplayError(`${label}: shard ${shard.index} stored unit ${u.index}, which is assigned to shard ${unitShard(scope, u.index, shard.count)}`);
+      if (call.shards[u.index] !== shard.index) throw new UnitReplayError(`${label}: shard ${shard.index} stored unit ${u.index}, which is assigned to shard ${call.shards[u.index]}`);
       outcomes[u.index] = u.outcome;
     }
   }
   const missing = outcomes.map((o, j) => (o === undefined ? j : -1)).filter((j) => j >= 0);
   if (missing.length > 0) {
     const count = parts[0].shard.count;
-    throw new UnitReplayError(`${label}: ${missing.length} of ${call.total} units missing (e.g. unit ${missing[0]}, assigned to shard ${unitShard(scope, missing[0], count)}/${count})`);
+    throw new UnitReplayError(`${label}: ${missing.length} of ${call.total} units missing (e.g. unit ${missing[0]}, assigned to shard ${call.shards[missing[0]]}/${count})`);
   }
   return { stopped: 'units', calls: [{ task: call.task, inputSha256: call.inputSha256, outcomes: outcomes as TaskOutcome<unknown>[], computeMs: parts.reduce((s, p) => s + p.part.calls[0].computeMs, 0) }] };
 }

@@ -1,7 +1,7 @@
-import { UsageError, claimCost, controlTiers, mergeParams, selectClaims, tierParams } from '../claims';
+import { UsageError, claimCost, selectClaims } from '../claims';
 import { formatSeconds } from '../cost';
 import { experimentKinds } from '../registry';
-import { hasUnits, shardClaims } from '../shards';
+import { hasUnits, planShards, unitScopes } from '../shards';
 import { TIERS, type LoadedClaim, type Tier } from '../types';
 import '../experiments';
 import { claimsOption, loadValidClaims, parseCommandArgs, table, type Command } from './command';
@@ -25,15 +25,9 @@ interface Estimate {
 function estimate(claim: LoadedClaim, tier: Tier): Estimate {
   const { spec } = claim;
   const cost = claimCost(spec, tier);
-  const merged = tierParams(spec, tier);
   const kind = experimentKinds.get(spec.experiment.kind);
-  const units =
-    hasUnits(claim, tier) && 'params' in merged && kind.units
-      ? {
-          claim: kind.units(merged.params),
-          controls: Object.fromEntries((spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(tier)).map((c) => [c.id, (kind.units as (p: unknown) => number)(mergeParams(merged.params, c.params))])),
-        }
-      : null;
+  const scopes = hasUnits(claim, tier) ? unitScopes(claim, tier) : [];
+  const units = scopes.length > 0 ? { claim: scopes[0].units, controls: Object.fromEntries(scopes.slice(1).map((s) => [s.controlId, s.units])) } : null;
   return { claim: spec.id, tier, cpuHours: cost ? cost.seconds / 3600 : null, lowerBound: kind.cost === undefined, memoryBytes: cost?.memoryBytes ?? null, units };
 }
 
@@ -62,7 +56,7 @@ export const estimateCommand: Command = {
     const totals = tiers.map((tier) => {
       const mine = rows.filter((r) => r.tier === tier);
       const cpuHours = mine.reduce((s, r) => s + (r.cpuHours ?? 0), 0);
-      return { tier, cpuHours, ...(shards ? { perShard: perShard(claims, rows, tier, shards) } : {}) };
+      return { tier, cpuHours, ...(shards ? { perShard: planShards(claims, shards, tier).load.map((s) => s / 3600) } : {}) };
     });
     if (values.json) {
       console.log(JSON.stringify({ reference: 'one core of the reference machine (see harness/cost.ts)', claims: rows, totals }, null, 1));
@@ -79,16 +73,3 @@ export const estimateCommand: Command = {
     return 0;
   },
 };
-
-/**
- * Each shard's estimated CPU-hours: its whole claims (as `run --shard` deals them) plus its share of
- * every split claim's units (the work before a unit call, repeated in every shard, is not counted).
- */
-function perShard(claims: LoadedClaim[], rows: Estimate[], tier: Tier, count: number): number[] {
-  const hours = new Map(rows.filter((r) => r.tier === tier).map((r) => [r.claim, r.cpuHours ?? 0]));
-  return Array.from({ length: count }, (_, i) => {
-    const { claims: mine, unitClaims } = shardClaims(claims, { index: i + 1, count }, tier);
-    const split = new Set(unitClaims);
-    return mine.reduce((s, c) => s + (hours.get(c.spec.id) ?? 0) * (split.has(c.spec.id) ? 1 / count : 1), 0);
-  });
-}

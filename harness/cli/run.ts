@@ -62,8 +62,8 @@ export const runCommand: Command = {
       const seed = parseSeed(values.seed ?? '1');
       const shard = values.shard === undefined ? undefined : parseShard(values.shard);
       const selected = selectClaims(all, positionals);
-      const { claims, unitClaims } = shard ? shardClaims(selected, shard, tier) : { claims: selected, unitClaims: [] };
-      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, unitClaims, jobs, backend: values.backend, ...limits, onEvent: values.json ? undefined : progressPrinter(claims) });
+      const { claims, unitClaims, unitPlans } = shard ? shardClaims(selected, shard, tier) : { claims: selected, unitClaims: [], unitPlans: {} };
+      outcome = await runClaims({ claims, tier, seed, outDir, selection: positionals, shard, unitClaims, unitPlans, jobs, backend: values.backend, ...limits, onEvent: values.json ? undefined : progressPrinter(claims) });
     }
     const { manifest, results } = outcome;
     const runFolder = path.join(outDir, 'runs', manifest.id);
