@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fromExactJson, toExactJson } from './exact-json';
-import { UnitReplayError, UnitsStored, combineScope, inputSha256, localUnits, replayUnits, shardUnits, taskName, type UnitShare } from './units';
+import { defaultMemoryMiB } from './isolation';
+import { UnitReplayError, UnitsStored, combineScope, inputSha256, localUnits, replayUnits, shardUnits, taskName, unitJobs, type UnitShare } from './units';
 
 const tasks = path.join(__dirname, 'testing', 'parallel-tasks');
 const inputs = Array.from({ length: 10 }, (_, i) => ({ seed: i + 1, n: 5 }));
@@ -24,6 +25,14 @@ describe('exact JSON', () => {
 });
 
 describe('work units', () => {
+  it('run no more at once than fit in half the machine’s memory', () => {
+    const half = defaultMemoryMiB() * 2 ** 20;
+    expect(unitJobs(8, undefined)).toBe(8);
+    expect(unitJobs(8, half / 3)).toBe(3);
+    expect(unitJobs(2, half / 3)).toBe(2);
+    expect(unitJobs(8, 2 * half)).toBe(1);
+  });
+
   it('name their task independently of where the package lies and of .ts/.js', () => {
     expect(taskName(path.join(__dirname, 'experiments', 'critical-point-task'), 'run')).toBe('harness/experiments/critical-point-task#run');
     expect(taskName(path.join(__dirname, 'experiments', 'critical-point-task.js'), 'run')).toBe('harness/experiments/critical-point-task#run');

@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { fromExactJson, toExactJson } from './exact-json';
+import { defaultMemoryMiB } from './isolation';
 import { mapParallel, type TaskOutcome } from './parallel';
 
 export interface ShardSlot {
@@ -35,6 +36,8 @@ export interface ShardSlot {
 export interface MapUnitsOptions<O> {
   /** Called as each unit finishes (or, replayed, is served), with its index in `inputs`. */
   onOutcome?: (index: number, outcome: TaskOutcome<O>) => void;
+  /** Estimated peak memory of one unit: no more units run at once than fit in half the machine's memory (`unitJobs`). */
+  memoryBytes?: number;
 }
 
 /** The work-unit executor of an experiment context (see `ExperimentContext.mapUnits`). */
@@ -97,9 +100,18 @@ export function inputSha256(task: string, input: unknown): string {
   return createHash('sha256').update(toExactJson([task, input])).digest('hex');
 }
 
-/** Every unit computed here, on `jobs` worker threads. */
+/**
+ * The worker threads of a unit call: `jobs`, or fewer when that many units of `memoryBytes` each would
+ * not fit in half the machine's memory (the default heap cap of a claim's process); at least one.
+ */
+export function unitJobs(jobs: number, memoryBytes: number | undefined): number {
+  if (!memoryBytes) return jobs;
+  return Math.max(1, Math.min(jobs, Math.floor((defaultMemoryMiB() * 2 ** 20) / memoryBytes)));
+}
+
+/** Every unit computed here, on `jobs` worker threads (see `unitJobs`). */
 export function localUnits(jobs: number): MapUnits {
-  return (modulePath, exportName, inputs, options = {}) => mapParallel(modulePath, exportName, inputs, { jobs, onOutcome: options.onOutcome });
+  return (modulePath, exportName, inputs, options = {}) => mapParallel(modulePath, exportName, inputs, { jobs: unitJobs(jobs, options.memoryBytes), onOutcome: options.onOutcome });
 }
 
 /**
@@ -133,7 +145,7 @@ export function shardUnits(plan: number[], shard: ShardSlot, jobs: number): MapU
     const hashes = inputs.map((input) => inputSha256(task, input));
     const mine = inputs.map((_, j) => j).filter((j) => plan[j] === shard.index);
     const t0 = performance.now();
-    const outcomes = await mapParallel(modulePath, exportName, mine.map((j) => inputs[j]), { jobs, onOutcome: (k, o) => options.onOutcome?.(mine[k], o as never) });
+    const outcomes = await mapParallel(modulePath, exportName, mine.map((j) => inputs[j]), { jobs: unitJobs(jobs, options.memoryBytes), onOutcome: (k, o) => options.onOutcome?.(mine[k], o as never) });
     throw new UnitsStored({ task, total: inputs.length, inputSha256: hashes, shards: plan, units: mine.map((j, k) => ({ index: j, outcome: outcomes[k] })), computeMs: performance.now() - t0 });
   };
 }

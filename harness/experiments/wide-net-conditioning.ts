@@ -280,6 +280,8 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
     let done = 0;
     const outcomes = await ctx.mapUnits<ConditioningUnitInput, ConditioningUnitOutput>(path.join(__dirname, 'wide-net-conditioning-task'), 'runWideNetConditioning', inputs, {
       onOutcome: () => ctx.progress(++done, inputs.length),
+      // The largest config's arrays: a width-5000 unit of the paper tier holds gigabytes.
+      memoryBytes: conditioningCost(params).memoryBytes,
     });
     const outputs = unitValues(outcomes, (i) => `config ${inputs[i].config} (width ${inputs[i].width}, ${inputs[i].examples} examples), seed ${inputs[i].seed}`);
     const data = outputs.map((o) => o.data);

@@ -187,6 +187,7 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
     let done = 0;
     const outcomes = await ctx.mapUnits<TrainingUnitInput, TrainingRun>(path.join(__dirname, 'wide-net-training-task'), 'runWideNetTraining', inputs, {
       onOutcome: () => ctx.progress(++done, inputs.length),
+      memoryBytes: trainingCost(params).memoryBytes,
     });
     const runs = unitValues(outcomes, (i) => runName(inputs[i]));
     return {
