@@ -102,6 +102,11 @@ export interface ExperimentKind<P = Params> {
    * one shard.
    */
   units?(params: P): number;
+  /**
+   * The estimated seconds of each of those units, in unit order, where they differ (runs of different
+   * sizes): a sharded run deals the units by them. Without it a run's estimate is shared equally.
+   */
+  unitCosts?(params: P): number[];
 }
 
 /** A run's estimated cost on the reference machine (one core of a 2-core laptop). */

@@ -13,6 +13,12 @@ const sizes: [string, number][] = [['a', 10], ['b', 60], ['c', 30], ['d', 25], [
 const claims = sizes.map(([slug, s]) => claim(slug, s));
 const seconds = new Map(sizes.map(([slug, s]) => [`test.${slug}`, s]));
 
+/** A wide-net-training claim whose runs are its work units. */
+function trainingGrid(slug: string, params: Record<string, unknown>): LoadedClaim {
+  const base = { data: { source: 'mnist', pool: 100 }, examples: [50], network: { depths: [4], width: 200, activations: ['relu'], renormalise: false }, loss: 'mse', learningRates: [0.01], epochs: 40, seeds: 1, bound: { lossRange: 1, delta: 0.05 } };
+  return { spec: testSpec(slug, 'wide-net-training', { ...base, ...params }), file: `${slug}.json` };
+}
+
 describe('dealing whole claims to shards', () => {
   it('gives each claim, longest first, to the least-loaded shard, so that the shards finish together', () => {
     // b (60) → 1; c (30) → 2; d (25) → 2 (55 < 60); e (20) → 2 (55 < 60); a (10) → 1 (60 < 75); f (5) → 1.
@@ -39,19 +45,7 @@ describe('dealing whole claims to shards', () => {
 
   it('fills the shards around a long whole claim with the units of the split claims', () => {
     // 24 wide-net-training runs (2 activations × 4 learning rates × 3 seeds), each a work unit.
-    const split: LoadedClaim = {
-      spec: testSpec('grid', 'wide-net-training', {
-        data: { source: 'mnist', pool: 100 },
-        examples: [50],
-        network: { depths: [4], width: 200, activations: ['relu', 'tanh'], renormalise: false },
-        loss: 'mse',
-        learningRates: [0.001, 0.002, 0.005, 0.01],
-        epochs: 40,
-        seeds: 3,
-        bound: { lossRange: 1, delta: 0.05 },
-      }),
-      file: 'grid.json',
-    };
+    const split = trainingGrid('grid', { network: { depths: [4], width: 200, activations: ['relu', 'tanh'], renormalise: false }, learningRates: [0.001, 0.002, 0.005, 0.01], seeds: 3 });
     const [scope] = unitScopes(split, 'full');
     expect(scope.units).toBe(24);
     const perUnit = scope.seconds / scope.units;
@@ -66,5 +60,18 @@ describe('dealing whole claims to shards', () => {
     expect(Math.max(...plan.load) - Math.min(...plan.load)).toBeLessThan(perUnit);
     // Every shard holds the split claim, and the plan of its units.
     for (const index of [1, 2, 3]) expect(shardClaims([split, long], { index, count: 3 }, 'full')).toMatchObject({ unitClaims: ['test.grid'], unitPlans: { 'test.grid': units } });
+  });
+
+  it('deals units of different sizes by their own estimates', () => {
+    // Units in grid order: ReLU with 20 then 80 examples, then tanh with 20 then 80.
+    const uneven = trainingGrid('uneven', { examples: [20, 80], network: { depths: [4], width: 200, activations: ['relu', 'tanh'], renormalise: false } });
+    const [scope] = unitScopes(uneven, 'full');
+    expect(scope.unitSeconds.reduce((a, b) => a + b, 0)).toBeCloseTo(scope.seconds, 9);
+    expect(scope.unitSeconds[0]).toBe(scope.unitSeconds[2]);
+    expect(scope.unitSeconds[1]).toBeGreaterThan(2 * scope.unitSeconds[0]);
+    // Equal shares would deal them 1, 2, 1, 2: both large units on shard 2. By their estimates they part.
+    const shards = planShards([uneven], 2, 'full').units.get('test.uneven')!.claim;
+    expect(shards[1]).not.toBe(shards[3]);
+    expect(shards[0]).not.toBe(shards[2]);
   });
 });

@@ -42,15 +42,25 @@ export function shardClaims(claims: LoadedClaim[], shard: Shard, tier: Tier): { 
   return { claims: sorted.filter(mine), unitClaims: [...plan.units.keys()], unitPlans: Object.fromEntries(plan.units) };
 }
 
-/** A claim's runs at a tier (its own, `controlId` undefined, and each control's): parameters, work units and estimated seconds. */
-export function unitScopes(claim: LoadedClaim, tier: Tier): { controlId?: string; params: Params; units: number; seconds: number }[] {
+/**
+ * A claim's runs at a tier (its own, `controlId` undefined, and each control's): parameters, work units,
+ * estimated seconds, and their share of each unit (by the kind's `unitCosts`, else equal shares).
+ */
+export function unitScopes(claim: LoadedClaim, tier: Tier): { controlId?: string; params: Params; units: number; seconds: number; unitSeconds: number[] }[] {
   const { spec } = claim;
   const kind = experimentKinds.get(spec.experiment.kind);
   const merged = tierParams(spec, tier);
   if ('unavailable' in merged || !kind.units) return [];
   const controls = (spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(tier));
   const scopes: { controlId?: string; params: Params }[] = [{ params: merged.params }, ...controls.map((c) => ({ controlId: c.id, params: mergeParams(merged.params, c.params) }))];
-  return scopes.map((s) => ({ ...s, units: kind.units!(s.params), seconds: estimateCost(kind, s.params).seconds }));
+  return scopes.map((s) => {
+    const units = kind.units!(s.params);
+    const seconds = estimateCost(kind, s.params).seconds;
+    const weights = kind.unitCosts?.(s.params) ?? new Array<number>(units).fill(1);
+    if (weights.length !== units) throw new Error(`kind ${kind.name}: unitCosts gives ${weights.length} costs for ${units} units`);
+    const total = weights.reduce((a, b) => a + b, 0);
+    return { ...s, units, seconds, unitSeconds: weights.map((w) => (total > 0 ? (seconds * w) / total : seconds / units)) };
+  });
 }
 
 export interface ShardPlan {
@@ -63,8 +73,8 @@ export interface ShardPlan {
 }
 
 /**
- * Deals a sharded run: the claims run whole and every work unit of the split claims (a scope's estimate
- * shared equally by its units), longest processing time first. In decreasing order of estimated cost
+ * Deals a sharded run: the claims run whole and every work unit of the split claims (its share of its
+ * run's estimate, see `unitScopes`), longest processing time first. In decreasing order of estimated cost
  * (ties in id order, then control and unit order) each goes to the shard with the least estimated load
  * so far, then the fewest items, then the lowest index. So the units fill in around the long whole
  * claims, and the shards finish together. A deterministic function of the claims, tier and count, so
@@ -88,7 +98,7 @@ export function planShards(claims: LoadedClaim[], count: number, tier: Tier): Sh
       const shards = new Array<number>(scope.units).fill(0);
       if (scope.controlId === undefined) plan.claim = shards;
       else plan.controls[scope.controlId] = shards;
-      for (let j = 0; j < scope.units; j++) items.push({ seconds: scope.seconds / scope.units, give: (shard) => (shards[j] = shard) });
+      for (let j = 0; j < scope.units; j++) items.push({ seconds: scope.unitSeconds[j], give: (shard) => (shards[j] = shard) });
     }
   }
   // A stable sort: equal estimates stay in id, control and unit order.

@@ -119,4 +119,13 @@ describe('wide-net-conditioning', () => {
     const follow = await wideNetConditioning.run({ ...params, renormalise: [true], seeds: 1, inputGramExamples: 0, infiniteWidth: false, examplesFollowWidth: true, configs: [{ width: 24, examples: 6 }, { width: 48, examples: 12 }] }, testContext(1));
     expect((follow.evidence.runs as unknown as Run[]).map((r) => r.examples)).toEqual([6, 12]);
   });
+
+  it('is one work unit per (config, seed), priced so that the units add up to the claim', () => {
+    const costs = wideNetConditioning.unitCosts!(params);
+    expect(costs).toHaveLength(wideNetConditioning.units!(params));
+    expect(costs).toHaveLength(6);
+    expect(costs.reduce((a, b) => a + b, 0)).toBeCloseTo(wideNetConditioning.cost!(params).seconds, 12);
+    // The wider config costs more than the narrower one at the same examples.
+    expect(costs[2]).toBeGreaterThan(costs[0]);
+  });
 });

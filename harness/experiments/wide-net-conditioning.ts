@@ -257,6 +257,8 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
   cost: conditioningCost,
   // Every (config, seed) is a work unit, all its arms in one: a sharded run splits them over its shards.
   units: (params) => effectiveConfigs(params).length * params.seeds,
+  // A config's cost grows with its width and examples: each unit priced as a claim of that config and one seed.
+  unitCosts: (params) => effectiveConfigs(params).flatMap((config) => new Array<number>(params.seeds).fill(conditioningCost({ ...params, configs: [config], examplesFollowWidth: false, seeds: 1 }).seconds)),
   async run(params, ctx): Promise<ExperimentOutput> {
     const inputs: ConditioningUnitInput[] = effectiveConfigs(params).flatMap(({ width, examples }, config) =>
       Array.from({ length: params.seeds }, (_, seed) => {

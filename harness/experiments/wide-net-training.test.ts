@@ -76,4 +76,14 @@ describe('wide-net-training', () => {
     expect(out.metrics.generalisationBoundMin).toBeUndefined();
     expect(wideNetTraining.check!({ ...params, examples: [20] })).toHaveLength(1);
   });
+
+  it('is one work unit per run, priced so that the units add up to the claim', () => {
+    const grid = { ...params, examples: [4, 8] };
+    const costs = wideNetTraining.unitCosts!(grid);
+    expect(costs).toHaveLength(wideNetTraining.units!(grid));
+    expect(costs).toHaveLength(8);
+    expect(costs.reduce((a, b) => a + b, 0)).toBeCloseTo(wideNetTraining.cost!(grid).seconds, 12);
+    // Runs in grid order (activation, learning rate, examples): 8 examples cost more than 4.
+    expect(costs[1]).toBeGreaterThan(costs[0]);
+  });
 });

@@ -162,6 +162,9 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
   cost: trainingCost,
   // Every (depth, activation, learning rate, examples, seed) is a work unit: a sharded run splits them over its shards.
   units: (params) => trainingGrid(params).length,
+  // A run's cost grows with its depth and examples: each unit priced as a claim of that one run.
+  unitCosts: (params) =>
+    trainingGrid(params).map((g) => trainingCost({ ...params, network: { ...params.network, depths: [g.depth], activations: [g.activation] }, learningRates: [g.learningRate], examples: [g.examples], seeds: 1 }).seconds),
   async run(params, ctx): Promise<ExperimentOutput> {
     const inputs: TrainingUnitInput[] = trainingGrid(params).map(({ depth, activation, learningRate, examples, seed }) => {
       // Data and initialisation depend on (depth, activation, examples, seed), not on the learning rate:
