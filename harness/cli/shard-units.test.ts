@@ -95,10 +95,12 @@ describe('a claim split into work units over 3 shards', () => {
     expect(single.claims[0]).toMatchObject({ id: ID, verdict: 'reproduced', controls: [{ status: 'discriminated' }] });
 
     const shards = await runShards(common, out, ID, 3);
-    // Every unit of the claim (9) and of its control (9) is computed once, 6 per shard.
+    // Every unit of the claim (9) and of its control (9) is computed once; every shard computes some
+    // (dealt by their estimates, a BTLS-GNM run costing less than a Newton-MR one).
     const shares = shards.map((id) => readUnitShare(path.join(claimFolder(out, id), UNITS_FILE), ID)!);
     const counts = shares.map((s) => [s.claim, s.controls['unreachable-threshold']].reduce((n, scope) => n + scope.calls[0].units.length, 0));
-    expect(counts).toEqual([6, 6, 6]);
+    expect(counts.reduce((a, b) => a + b)).toBe(18);
+    expect(Math.min(...counts)).toBeGreaterThan(0);
     expect(new Set(shares.map((s) => s.claim.calls[0].inputSha256.join()))).toEqual(new Set([shares[0].claim.calls[0].inputSha256.join()]));
 
     expect(await cli('merge', shards[0], shards[1], '--in', out, '--claims', claims)).toMatchObject({ code: 2, err: expect.stringContaining('shard 3 of 3 missing') });

@@ -1,5 +1,5 @@
 /** The cost model of critical-point-search: it grows with the counts a run does. */
-import { criticalPointSearchCost, dlaeAnalyticSeconds } from './critical-point-cost';
+import { criticalPointRunSeconds, criticalPointSearchCost, dlaeAnalyticSeconds } from './critical-point-cost';
 import type { CriticalPointSearchParams } from './critical-point-search';
 
 function dlaeSearch(): CriticalPointSearchParams {
@@ -33,6 +33,16 @@ const seconds = (p: CriticalPointSearchParams): number => criticalPointSearchCos
 const finderSeconds = (p: CriticalPointSearchParams): number => seconds(p) - seconds({ ...p, algorithms: p.algorithms.map((a) => ({ ...a, runs: 0 })) });
 
 describe('critical-point-search cost', () => {
+  it('prices each finder run, the work units of a sharded run, so that they add up to the finder work', () => {
+    const runs = criticalPointRunSeconds(dlaeSearch());
+    expect(runs).toHaveLength(260);
+    expect(runs.reduce((a, b) => a + b, 0) / finderSeconds(dlaeSearch())).toBeCloseTo(1, 9);
+    // Equal within an algorithm, different between them.
+    expect(new Set(runs.slice(0, 100)).size).toBe(1);
+    expect(runs[0]).not.toBe(runs[100]);
+    expect(runs[100]).not.toBe(runs[200]);
+  });
+
   it('doubles the finder work with twice the runs, and an MLP search’s with twice the iterations', () => {
     const doubled = (base: CriticalPointSearchParams, key: 'runs' | 'iterations'): CriticalPointSearchParams => ({ ...base, algorithms: base.algorithms.map((a) => ({ ...a, [key]: 2 * a[key] })) });
     expect(finderSeconds(doubled(dlaeSearch(), 'runs')) / finderSeconds(dlaeSearch())).toBeCloseTo(2, 6);

@@ -128,21 +128,24 @@ export function dlaeAnalyticSeconds(d: number, k: number): number {
   return subsets * (c.gradient + c.hessian + eighSeconds(c.dim, false));
 }
 
+/** Seconds of each finder run (each work unit of the search), in unit order: its iterations and its indexed iterates. */
+export function criticalPointRunSeconds(params: CriticalPointSearchParams): number[] {
+  const c = problemCosts(params.problem);
+  const dlae = params.problem.model === 'dlae';
+  return params.algorithms.flatMap((a, position) => {
+    const run = chargedIterations(a, dlae) * iterationSeconds(a, c) + indexedPoints(params, a, position) * (c.hessian + eighSeconds(c.dim, true));
+    return new Array<number>(a.runs).fill(run);
+  });
+}
+
 export function criticalPointSearchCost(params: CriticalPointSearchParams): CostEstimate {
   const c = problemCosts(params.problem);
   const { problem } = params;
-  const dlae = problem.model === 'dlae';
   let seconds = problemBuildSeconds(problem) + params.initialPoints.steps * c.gradient;
   if (problem.model === 'dlae' && (params.analysis.analytic || params.analysis.cutoffs)) seconds += dlaeAnalyticSeconds(problem.data.d, problem.hidden);
-  let iterates = 0;
-  let traced = 0;
-  params.algorithms.forEach((a, position) => {
-    const iterations = chargedIterations(a, dlae);
-    const indexing = indexedPoints(params, a, position) * (c.hessian + eighSeconds(c.dim, true));
-    seconds += a.runs * (iterations * iterationSeconds(a, c) + indexing);
-    iterates = Math.max(iterates, a.iterations);
-    traced += a.runs * a.iterations;
-  });
+  seconds += criticalPointRunSeconds(params).reduce((a, b) => a + b, 0);
+  const iterates = Math.max(...params.algorithms.map((a) => a.iterations));
+  const traced = params.algorithms.reduce((n, a) => n + a.runs * a.iterations, 0);
   // Peak memory: one run's iterates (each θ_t is kept for the indices) and the traces of all runs,
   // the dense Hessian with eigh's workspace, and an MLP's n × width buffers.
   const samples = problem.model === 'mlp' ? mlpSamples(problem) : 0;

@@ -36,7 +36,7 @@ import type { ExperimentKind } from '../registry';
 import { unitValues } from '../units';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
-import { criticalPointSearchCost } from './critical-point-cost';
+import { criticalPointRunSeconds, criticalPointSearchCost } from './critical-point-cost';
 import { buildProblem, problemSchema, type ProblemSpec } from './critical-point-problems';
 import { minresSchema, newtonLineSearchSchema, unitInterval } from './schemas';
 import { ALGORITHM_NAMES, TEXT_FLATNESS, flatnessSeries, maxFlatness, type AlgorithmSpec, type FlatnessSetting, type IndexedPoint, type RunInput, type RunOutput } from './critical-point-task';
@@ -220,6 +220,8 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
   metrics: metricNames,
   // Every run of every finder is a work unit: a sharded run splits them over its shards.
   units: (params) => params.algorithms.reduce((n, a) => n + a.runs, 0),
+  // The finders' runs differ in cost (a Newton step solves a Krylov system, a BTLS-GNM step does not).
+  unitCosts: criticalPointRunSeconds,
   cost: criticalPointSearchCost,
   check(params) {
     const problems: { path: string; message: string }[] = [];
