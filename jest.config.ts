@@ -8,6 +8,9 @@ const config: Config = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60_000,
+  // jest's default on n cores is n − 1 workers: one on the 2-core machines this runs on, which left a
+  // core idle while the other ran the suite's files one by one.
+  maxWorkers: '100%',
   // Whether the software WebGPU device works here, found once for all test files (models/tfjs/testing/webgpu.ts).
   globalSetup: '<rootDir>/models/tfjs/testing/webgpu-setup.ts',
 };
