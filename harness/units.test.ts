@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fromExactJson, toExactJson } from './exact-json';
 import { defaultMemoryMiB } from './isolation';
-import { UnitReplayError, UnitsStored, combineScope, inputSha256, localUnits, replayUnits, shardUnits, taskName, unitJobs, type UnitShare } from './units';
+import { UnitReplayError, UnitsStored, combineScope, computeUnits, inputSha256, localUnits, replayUnits, shardUnits, taskName, unitJobs, type UnitShare } from './units';
 
 const tasks = path.join(__dirname, 'testing', 'parallel-tasks');
 const inputs = Array.from({ length: 10 }, (_, i) => ({ seed: i + 1, n: 5 }));
@@ -31,6 +31,23 @@ describe('work units', () => {
     expect(unitJobs(8, half / 3)).toBe(3);
     expect(unitJobs(2, half / 3)).toBe(2);
     expect(unitJobs(8, 2 * half)).toBe(1);
+  });
+
+  it('come back in input order with progress reported per unit, or as an error naming the first failed run', async () => {
+    const progress: [number, number][] = [];
+    const context = (outcomes: { ok: boolean; value?: number; error?: string }[]) => ({
+      mapUnits: (async (_m: string, _e: string, given: unknown[], options?: { onOutcome?: (i: number, o: never) => void }) => {
+        expect(given).toHaveLength(outcomes.length);
+        outcomes.forEach((o, i) => options?.onOutcome?.(i, o as never));
+        return outcomes;
+      }) as never,
+      progress: (done: number, total: number) => progress.push([done, total]),
+    });
+    const ok = await computeUnits<number, number>(context([{ ok: true, value: 7 }, { ok: true, value: 8 }]), 'm', 'e', [1, 2], { describe: (i) => `run ${i}` });
+    expect(ok).toEqual([7, 8]);
+    expect(progress).toEqual([[1, 2], [2, 2]]);
+    const failing = context([{ ok: true, value: 1 }, { ok: false, error: 'diverged' }, { ok: false, error: 'NaN' }]);
+    await expect(computeUnits(failing, 'm', 'e', [1, 2, 3], { describe: (i) => `run ${i}` })).rejects.toThrow('2 of 3 runs failed; first: run 1 — diverged');
   });
 
   it('name their task independently of where the package lies and of .ts/.js', () => {

@@ -115,10 +115,26 @@ export function localUnits(jobs: number): MapUnits {
 }
 
 /**
- * The outputs of a unit call, in input order; throws when any unit failed, naming how many and the first
+ * A kind's unit call: `inputs` through `ctx.mapUnits`, with progress reported as units finish. Returns
+ * the outputs in input order; throws when any unit failed, naming how many and the first
  * (`describe(i)` says which run input i is).
  */
-export function unitValues<O>(outcomes: TaskOutcome<O>[], describe: (index: number) => string): O[] {
+export async function computeUnits<I, O>(
+  ctx: { mapUnits: MapUnits; progress(done: number, total: number): void },
+  modulePath: string,
+  exportName: string,
+  inputs: I[],
+  options: { describe: (index: number) => string; memoryBytes?: number },
+): Promise<O[]> {
+  let done = 0;
+  const outcomes = await ctx.mapUnits<I, O>(modulePath, exportName, inputs, {
+    onOutcome: () => ctx.progress(++done, inputs.length),
+    memoryBytes: options.memoryBytes,
+  });
+  return unitValues(outcomes, options.describe);
+}
+
+function unitValues<O>(outcomes: TaskOutcome<O>[], describe: (index: number) => string): O[] {
   const failed = outcomes.findIndex((o) => !o.ok);
   if (failed >= 0) {
     const count = outcomes.filter((o) => !o.ok).length;

@@ -33,7 +33,7 @@ import { kaimingNormal, type Objective } from '../../models';
 import { dlaeCriticalPoints } from '../../models/dlae';
 import { extent, mean, median, polyfit } from '../fit';
 import type { ExperimentKind } from '../registry';
-import { unitValues } from '../units';
+import { computeUnits } from '../units';
 import type { Rng } from '../rng';
 import type { ExperimentOutput, JsonValue, PlotSeries, PlotSpec } from '../types';
 import { criticalPointRunSeconds, criticalPointSearchCost } from './critical-point-cost';
@@ -271,11 +271,9 @@ export const criticalPointSearch: ExperimentKind<CriticalPointSearchParams> = {
         });
       }
     });
-    let done = 0;
-    const outcomes = await ctx.mapUnits<RunInput, RunOutput>(path.join(__dirname, 'critical-point-task'), 'runCriticalPointSearch', inputs, {
-      onOutcome: () => ctx.progress(++done, inputs.length),
+    const outputs = await computeUnits<RunInput, RunOutput>(ctx, path.join(__dirname, 'critical-point-task'), 'runCriticalPointSearch', inputs, {
+      describe: (i) => `${inputs[i].algorithm.name} run #${i}`,
     });
-    const outputs = unitValues(outcomes, (i) => `${inputs[i].algorithm.name} run #${i}`);
     return summarise(params, inputs, outputs, starts, analytic, data);
   },
 };

@@ -37,7 +37,7 @@ import { meanOrNaN, spearman } from '../fit';
 import { WIDE_ACTIVATIONS, type WideActivation } from '../../numerics/normalised-activations';
 import type { CostEstimate, ExperimentKind } from '../registry';
 import type { ExperimentOutput, JsonValue } from '../types';
-import { unitValues } from '../units';
+import { computeUnits } from '../units';
 import { type ConditioningRun, type ConditioningUnitInput, type ConditioningUnitOutput, type LayerRecord, layerWidths } from './wide-net-conditioning-task';
 import { conditioningPlots } from './wide-net-conditioning-plots';
 import { type WideNetDataSpec, dataEvidence, wideNetDataSchema } from './wide-net-data';
@@ -279,13 +279,11 @@ export const wideNetConditioning: ExperimentKind<ConditioningParams> = {
         };
       }),
     );
-    let done = 0;
-    const outcomes = await ctx.mapUnits<ConditioningUnitInput, ConditioningUnitOutput>(path.join(__dirname, 'wide-net-conditioning-task'), 'runWideNetConditioning', inputs, {
-      onOutcome: () => ctx.progress(++done, inputs.length),
+    const outputs = await computeUnits<ConditioningUnitInput, ConditioningUnitOutput>(ctx, path.join(__dirname, 'wide-net-conditioning-task'), 'runWideNetConditioning', inputs, {
+      describe: (i) => `config ${inputs[i].config} (width ${inputs[i].width}, ${inputs[i].examples} examples), seed ${inputs[i].seed}`,
       // The largest config's arrays: a width-5000 unit of the paper tier holds gigabytes.
       memoryBytes: conditioningCost(params).memoryBytes,
     });
-    const outputs = unitValues(outcomes, (i) => `config ${inputs[i].config} (width ${inputs[i].width}, ${inputs[i].examples} examples), seed ${inputs[i].seed}`);
     const data = outputs.map((o) => o.data);
     const runs = outputs.flatMap((o) => o.runs);
     const metrics = conditioningMetrics(params, runs);

@@ -26,7 +26,7 @@ import * as path from 'node:path';
 import { median } from '../fit';
 import { WIDE_ACTIVATIONS, type WideActivation } from '../../numerics/normalised-activations';
 import type { CostEstimate, ExperimentKind } from '../registry';
-import { unitValues } from '../units';
+import { computeUnits } from '../units';
 import { GEMM_FLOPS_PER_SECOND } from './wide-net-conditioning';
 import type { ExperimentOutput, JsonValue } from '../types';
 import { runName, trainingPlots } from './wide-net-training-plots';
@@ -187,12 +187,10 @@ export const wideNetTraining: ExperimentKind<TrainingParams> = {
         weightsSeed: rng.fork('weights').seed,
       };
     });
-    let done = 0;
-    const outcomes = await ctx.mapUnits<TrainingUnitInput, TrainingRun>(path.join(__dirname, 'wide-net-training-task'), 'runWideNetTraining', inputs, {
-      onOutcome: () => ctx.progress(++done, inputs.length),
+    const runs = await computeUnits<TrainingUnitInput, TrainingRun>(ctx, path.join(__dirname, 'wide-net-training-task'), 'runWideNetTraining', inputs, {
+      describe: (i) => runName(inputs[i]),
       memoryBytes: trainingCost(params).memoryBytes,
     });
-    const runs = unitValues(outcomes, (i) => runName(inputs[i]));
     return {
       metrics: trainingMetrics(params, runs),
       evidence: {
