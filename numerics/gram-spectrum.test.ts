@@ -1,6 +1,6 @@
 import { createRng } from '../harness/rng';
 import { eigh } from './eigh';
-import { gramMatrix, gramProxies, gramSpectrum, householderR } from './gram-spectrum';
+import { gramMatrix, gramProxies, gramSpectrum, householderR, symmetricValues } from './gram-spectrum';
 import { randomSymmetric } from './testing';
 
 /** Φ = U·diag(s)·Vᵀ (n×k) with U n×n and V k×n orthonormal from eigenvectors of random symmetric matrices. */
@@ -39,6 +39,16 @@ describe('gram spectrum', () => {
     expect(spectrum.method).toBe('eigh');
     expect(spectrum.lambdaMin).toBeCloseTo(2, 10);
     expect(spectrum.lambdaMax).toBeCloseTo(n + 1, 10);
+  });
+
+  it('above the band-reduction threshold (n > 500), gives the eigenvalues eigh gives', () => {
+    const rng = createRng(17);
+    const n = 501;
+    const g = gramMatrix(Float64Array.from({ length: n * 600 }, () => rng.normal()), n, 600);
+    const want = eigh(g, n, { vectors: false }).values;
+    const got = symmetricValues(g, n);
+    for (let i = 0; i < n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-12 * want[n - 1]);
+    expect(got.some((x, i) => x !== want[i])).toBe(true); // the other route, not eigh again
   });
 
   it('RᵀR of the Householder QR of Φᵀ equals ΦΦᵀ', () => {
