@@ -364,10 +364,19 @@ export function specFileSha256(file: string): string {
  * within one budget). Undefined when the claim does not run at that tier.
  */
 export function claimCost(spec: ClaimSpec, tier: Tier, kind: AnyExperimentKind = experimentKinds.get(spec.experiment.kind)): CostEstimate | undefined {
+  const runs = tierRuns(spec, tier);
+  return runs && addCosts(runs.map((r) => estimateCost(kind, r.params)));
+}
+
+/**
+ * The runs a claim makes at a tier: its own (`controlId` undefined), then each control's that runs there,
+ * with their merged parameters; undefined when the tier is unavailable.
+ */
+export function tierRuns(spec: ClaimSpec, tier: Tier): { controlId?: string; params: Params }[] | undefined {
   const merged = tierParams(spec, tier);
   if ('unavailable' in merged) return undefined;
   const controls = (spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(tier));
-  return addCosts([merged.params, ...controls.map((c) => mergeParams(merged.params, c.params))].map((p) => estimateCost(kind, p)));
+  return [{ params: merged.params }, ...controls.map((c) => ({ controlId: c.id, params: mergeParams(merged.params, c.params) }))];
 }
 
 /** A tier whose estimate exceeds its wall-clock budget or the reference machine's memory cannot finish. */

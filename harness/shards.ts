@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, claimCost, controlTiers, mergeParams, tierParams } from './claims';
+import { UsageError, claimCost, tierParams, tierRuns } from './claims';
 import { estimateCost } from './cost';
 import { experimentKinds } from './registry';
 import { readRuns } from './store';
@@ -47,12 +47,9 @@ export function shardClaims(claims: LoadedClaim[], shard: Shard, tier: Tier): { 
  * estimated seconds, and their share of each unit (by the kind's `unitCosts`, else equal shares).
  */
 export function unitScopes(claim: LoadedClaim, tier: Tier): { controlId?: string; params: Params; units: number; seconds: number; unitSeconds: number[] }[] {
-  const { spec } = claim;
-  const kind = experimentKinds.get(spec.experiment.kind);
-  const merged = tierParams(spec, tier);
-  if ('unavailable' in merged || !kind.units) return [];
-  const controls = (spec.controls ?? []).filter((c) => controlTiers(spec, c).includes(tier));
-  const scopes: { controlId?: string; params: Params }[] = [{ params: merged.params }, ...controls.map((c) => ({ controlId: c.id, params: mergeParams(merged.params, c.params) }))];
+  const kind = experimentKinds.get(claim.spec.experiment.kind);
+  const scopes = tierRuns(claim.spec, tier);
+  if (!scopes || !kind.units) return [];
   return scopes.map((s) => {
     const units = kind.units!(s.params);
     const seconds = estimateCost(kind, s.params).seconds;
