@@ -16,7 +16,6 @@ import type { MnistFeatures } from '../../datasets/mnist-classification';
 import { eighSeconds } from '../cost';
 import type { Rng } from '../rng';
 
-/** The runner selects the tfjs backend for float32 claims; outside it (tests, scripts) select one here. */
 /**
  * The work of a tfjs MLP run, for cost estimates: optimiser steps, and examples passed through the
  * network by training steps (forward and backward), by losses and predictions alone (forward), and by
@@ -55,6 +54,7 @@ export function mnistFeatureSeconds(data: { trainImages: number; testImages?: nu
   return read + (data.features.kind === 'pca' ? 1.5e-3 * data.trainImages + eighSeconds(784, true) : 0);
 }
 
+/** The runner selects the tfjs backend for float32 claims; outside it (tests, scripts) select one here. */
 export async function ensureTfjsBackend(): Promise<void> {
   if (!tf.getBackend()) await selectBackend();
 }
